@@ -1,0 +1,21 @@
+/* rules.c: the rule table. Adding a rule: one file in rules/, its .md doc, one line here. */
+#include "ftlint.h"
+
+#include <strings.h>
+#include <string.h>
+
+extern const ftl_rule ftl_rule_borrowed_ref;
+
+const ftl_rule *const ftl_rules[] = {
+    &ftl_rule_borrowed_ref,
+};
+
+const size_t ftl_nrules = sizeof ftl_rules / sizeof *ftl_rules;
+
+int ftl_rule_lookup(const char *s)
+{
+    for (size_t i = 0; i < ftl_nrules; i++)
+        if (strcasecmp(ftl_rules[i]->code, s) == 0 || strcmp(ftl_rules[i]->name, s) == 0)
+            return (int)i;
+    return -1;
+}

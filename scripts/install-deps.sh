@@ -1,0 +1,39 @@
+#!/bin/sh
+# install-deps.sh: installs every Debian package ftlint needs to build, test, fuzz and benchmark.
+# This is the one place the dependency list lives; the Makefile and .ci/run call it.
+# Usage: scripts/install-deps.sh [--check]   (--check: only report whether anything is missing)
+set -eu
+
+# Prefer the newest libclang Debian ships; fall back to the distribution default (14+).
+LLVM_PKGS_NEW="libclang-19-dev llvm-19-dev clang-19 libclang-rt-19-dev"
+LLVM_PKGS_OLD="libclang-dev llvm-dev clang libclang-rt-dev"
+PKGS="libcjson-dev check pkg-config python3-dev python3 python3-jsonschema make gcc patch git valgrind pre-commit"
+
+missing() {
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+    done
+}
+
+llvm_set() {
+    if [ -z "$(missing $LLVM_PKGS_NEW)" ]; then echo "$LLVM_PKGS_NEW"; return; fi
+    if apt-cache show libclang-19-dev >/dev/null 2>&1; then echo "$LLVM_PKGS_NEW"; else echo "$LLVM_PKGS_OLD"; fi
+}
+
+if [ "${1:-}" = "--check" ]; then
+    m=$(missing $PKGS $LLVM_PKGS_NEW)
+    [ -z "$m" ] && exit 0
+    # Accept an older libclang if the newest is absent but a complete older set is installed.
+    m2=$(missing $PKGS $LLVM_PKGS_OLD)
+    [ -z "$m2" ] && exit 0
+    echo "missing packages: $m" >&2
+    exit 1
+fi
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+if ! apt-cache show libclang-19-dev >/dev/null 2>&1; then LLVM="$LLVM_PKGS_OLD"; else LLVM="$LLVM_PKGS_NEW"; fi
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $PKGS $LLVM

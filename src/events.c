@@ -1,0 +1,523 @@
+/* events.c: collects what happens in one function: the calls it makes (from the AST and from
+ * recorded macro expansions), its variables, and assignments and escapes of those variables. */
+#include "engine.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Calls that never publish the object passed to them, whatever the argument position. */
+static const char *const refcount_ops[] = {
+    "Py_INCREF", "Py_XINCREF", "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_NewRef", "Py_XNewRef",
+    "Py_SIZE", "Py_TYPE", "Py_REFCNT", "Py_IS_TYPE", "Py_Is", "Py_IsNone", NULL,
+};
+
+/* Functions returning a container no other thread can see yet. */
+static const char *const creators[] = {
+    "PyList_New", "PyDict_New", "PyTuple_New", "PySet_New", "PyFrozenSet_New", "PyDict_Copy",
+    "PySequence_List", "PySequence_Tuple", "PyList_GetSlice", "PyTuple_GetSlice", "PyList_AsTuple",
+    "PyDict_Keys", "PyDict_Values", "PyDict_Items", "PyTuple_Pack", "_PyDict_NewPresized",
+    "PyMapping_Keys", "PyMapping_Values", "PyMapping_Items", "PyObject_Dir", "PyCell_New",
+    "PyStructSequence_New", "_PyTuple_FromArray", "PyTuple_FromArray", NULL,
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+static bool is_creator(const ftl_ctx *ctx, const char *name)
+{
+    return in_list(creators, name) || ftl_strv_contains(&ctx->cfg->fresh_functions, name);
+}
+
+/* ---- cursor helpers ------------------------------------------------------------------------ */
+
+typedef struct kids {
+    CXCursor v[8];
+    int n;
+} kids;
+
+static enum CXChildVisitResult kid_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    kids *k = d;
+    if (k->n < 8)
+        k->v[k->n] = c;
+    k->n++;
+    return CXChildVisit_Continue;
+}
+
+static kids children(CXCursor c)
+{
+    kids k = {.n = 0};
+    clang_visitChildren(c, kid_visit, &k);
+    if (k.n > 8)
+        k.n = 8;
+    return k;
+}
+
+static char *call_name(CXCursor call)
+{
+    return ftl_cxstr(clang_getCursorSpelling(call));
+}
+
+/* Strips implicit conversions, parentheses, casts and Py_NewRef()-like wrappers. */
+static CXCursor unwrap(CXCursor c)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr ||
+            k == CXCursor_CXXStaticCastExpr || k == CXCursor_CXXReinterpretCastExpr ||
+            k == CXCursor_CXXConstCastExpr || k == CXCursor_CXXFunctionalCastExpr) {
+            kids ch = children(c);
+            if (ch.n == 0)
+                return c;
+            CXCursor last = ch.v[ch.n - 1];
+            if (clang_getCursorKind(last) == CXCursor_TypeRef)
+                return c;
+            c = last;
+            continue;
+        }
+        if (k == CXCursor_CallExpr && clang_Cursor_getNumArguments(c) == 1) {
+            char *n = call_name(c);
+            const char *cn = ftl_canonical_name(n);
+            bool transparent = strcmp(cn, "Py_NewRef") == 0 || strcmp(cn, "Py_XNewRef") == 0;
+            free(n);
+            if (transparent) {
+                c = clang_Cursor_getArgument(c, 0);
+                continue;
+            }
+        }
+        return c;
+    }
+    return c;
+}
+
+int ftl_func_var_by_cursor(const ftl_func *fn, CXCursor decl)
+{
+    for (size_t i = 0; i < fn->nvars; i++)
+        if (clang_equalCursors(fn->vars[i].decl, decl))
+            return (int)i;
+    return -1;
+}
+
+int ftl_func_var_by_name(const ftl_func *fn, const char *name, unsigned before)
+{
+    int best = -1;
+    for (size_t i = 0; i < fn->nvars; i++)
+        if (fn->vars[i].offset <= before && strcmp(fn->vars[i].name, name) == 0)
+            best = (int)i;
+    return best;
+}
+
+/* File offsets of a cursor's extent, using file locations (macro arguments map to where they
+ * are written, macro bodies to the expansion site). Returns false outside the function's file. */
+static bool cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *b, unsigned *e)
+{
+    CXSourceRange r = clang_getCursorExtent(c);
+    CXFile fb, fe;
+    unsigned ob, oe;
+    clang_getFileLocation(clang_getRangeStart(r), &fb, NULL, NULL, &ob);
+    clang_getFileLocation(clang_getRangeEnd(r), &fe, NULL, NULL, &oe);
+    if (!fb || !clang_File_isEqual(fb, ctx->cur_file->file))
+        return false;
+    if (!fe || !clang_File_isEqual(fe, fb) || oe < ob)
+        oe = ob;
+    *b = ob;
+    *e = oe;
+    return true;
+}
+
+static char *slice_text(const ftl_file *f, unsigned b, unsigned e)
+{
+    if (!f->text || b > f->len || e > f->len || e < b)
+        return ftl_xstrdup("");
+    ftl_buf out = {0};
+    bool space = false;
+    for (unsigned i = b; i < e; i++) {
+        unsigned char ch = (unsigned char)f->text[i];
+        if (isspace(ch)) {
+            space = out.len > 0;
+            continue;
+        }
+        if (space)
+            ftl_buf_putn(&out, " ", 1);
+        space = false;
+        ftl_buf_putn(&out, (const char *)&ch, 1);
+    }
+    return ftl_buf_steal(&out);
+}
+
+static void resolve_decl(ftl_ctx *ctx, ftl_func *fn, CXCursor ref, ftl_arg *a)
+{
+    (void)ctx;
+    enum CXCursorKind rk = clang_getCursorKind(ref);
+    if (rk != CXCursor_VarDecl && rk != CXCursor_ParmDecl)
+        return;
+    a->decl = ref;
+    int v = ftl_func_var_by_cursor(fn, ref);
+    if (v >= 0) {
+        a->var = v;
+        a->storage = fn->vars[v].storage;
+        return;
+    }
+    a->storage = FTL_ST_GLOBAL;  /* not declared in this function: file scope */
+}
+
+static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, ftl_arg *a)
+{
+    memset(a, 0, sizeof *a);
+    a->var = -1;
+    a->decl = clang_getNullCursor();
+    if (!cursor_offsets(ctx, c, &a->begin, &a->end)) {
+        a->text = ftl_xstrdup("");
+        return;
+    }
+    /* The text as the user wrote it: through casts and Py_NewRef() wrappers, and for
+     * arguments inside a macro's expansion, the macro argument itself. */
+    CXCursor u = unwrap(c);
+    unsigned ub, ue;
+    if (cursor_offsets(ctx, u, &ub, &ue) && ue > ub && (ub > a->begin || ue < a->end)) {
+        a->begin = ub;
+        a->end = ue;
+    }
+    a->text = slice_text(ctx->cur_file, a->begin, a->end);
+    if (clang_getCursorKind(u) == CXCursor_DeclRefExpr)
+        resolve_decl(ctx, fn, clang_getCursorReferenced(u), a);
+}
+
+/* Resolves an argument known only by its text (a macro argument): a plain identifier, possibly
+ * inside parentheses and a pointer cast, names a variable of the function or a global. */
+void ftl_arg_resolve_text(ftl_ctx *ctx, ftl_func *fn, ftl_arg *a)
+{
+    (void)ctx;
+    char *t = ftl_normalise_expr(a->text);
+    size_t n = strlen(t);
+    bool ident = n > 0 && (isalpha((unsigned char)t[0]) || t[0] == '_');
+    for (size_t i = 0; ident && i < n; i++)
+        if (!isalnum((unsigned char)t[i]) && t[i] != '_')
+            ident = false;
+    if (ident) {
+        int v = ftl_func_var_by_name(fn, t, a->begin);
+        if (v >= 0) {
+            a->var = v;
+            a->storage = fn->vars[v].storage;
+            a->decl = fn->vars[v].decl;
+        } else {
+            a->storage = FTL_ST_GLOBAL;
+        }
+    }
+    free(t);
+}
+
+/* ---- collection ------------------------------------------------------------------------------ */
+
+static int add_var(ftl_ctx *ctx, ftl_func *fn, CXCursor decl, enum ftl_storage st)
+{
+    int existing = ftl_func_var_by_cursor(fn, decl);
+    if (existing >= 0)
+        return existing;
+    ftl_grow((void **)&fn->vars, &fn->capvars, fn->nvars + 1, sizeof *fn->vars);
+    ftl_var *v = &fn->vars[fn->nvars];
+    memset(v, 0, sizeof *v);
+    v->decl = decl;
+    v->name = ftl_cxstr(clang_getCursorSpelling(decl));
+    unsigned b = 0, e = 0;
+    if (!cursor_offsets(ctx, decl, &b, &e))
+        b = fn->begin;
+    v->offset = b;
+    v->storage = st;
+    v->initial = FTL_SHARED;
+    return (int)fn->nvars++;
+}
+
+static void add_vev(ftl_func *fn, unsigned off, int var, enum ftl_vev_kind k, enum ftl_privacy val,
+                    int alias)
+{
+    ftl_grow((void **)&fn->evs, &fn->capevs, fn->nevs + 1, sizeof *fn->evs);
+    fn->evs[fn->nevs++] = (ftl_vev){.offset = off, .var = var, .kind = k, .value = val, .alias = alias};
+}
+
+/* Local variable (not static) a cursor refers to after unwrapping, or -1. */
+static int local_of(ftl_func *fn, CXCursor c)
+{
+    CXCursor u = unwrap(c);
+    if (clang_getCursorKind(u) != CXCursor_DeclRefExpr)
+        return -1;
+    int v = ftl_func_var_by_cursor(fn, clang_getCursorReferenced(u));
+    if (v >= 0 && fn->vars[v].storage != FTL_ST_LOCAL && fn->vars[v].storage != FTL_ST_PARAM)
+        return -1;
+    return v;
+}
+
+/* Classifies the value stored into a variable. */
+static void classify_value(ftl_ctx *ctx, ftl_func *fn, CXCursor value, enum ftl_privacy *priv,
+                           int *alias)
+{
+    *priv = FTL_SHARED;
+    *alias = -1;
+    CXCursor u = unwrap(value);
+    enum CXCursorKind k = clang_getCursorKind(u);
+    if (k == CXCursor_DeclRefExpr) {
+        *alias = local_of(fn, u);
+        return;
+    }
+    if (k != CXCursor_CallExpr)
+        return;
+    char *n = call_name(u);
+    const char *cn = ftl_canonical_name(n);
+    if (strcmp(cn, "Py_BuildValue") == 0) {
+        /* Only a format that builds a container yields a fresh one: "(..)", "[..]", "{..}". */
+        if (clang_Cursor_getNumArguments(u) >= 1) {
+            ftl_arg a;
+            arg_from_cursor(ctx, fn, clang_Cursor_getArgument(u, 0), &a);
+            const char *t = a.text;
+            if (t[0] == '"' && (t[1] == '(' || t[1] == '[' || t[1] == '{'))
+                *priv = FTL_PRIVATE_FRESH;
+            free(a.text);
+        }
+    } else if (strcmp(cn, "PySequence_Fast") == 0) {
+        /* Returns its argument itself when that is a list or tuple. */
+        if (clang_Cursor_getNumArguments(u) >= 1)
+            *alias = local_of(fn, clang_Cursor_getArgument(u, 0));
+    } else if (is_creator(ctx, cn)) {
+        *priv = FTL_PRIVATE_FRESH;
+    }
+    free(n);
+}
+
+static bool is_assignment(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
+{
+#if CINDEX_VERSION_MINOR >= 64
+    (void)ctx;
+    (void)lhs;
+    (void)rhs;
+    return clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign;
+#else
+    /* Older libclang: look at the text between the operands. */
+    (void)c;
+    unsigned lb, le, rb, re;
+    if (!cursor_offsets(ctx, lhs, &lb, &le) || !cursor_offsets(ctx, rhs, &rb, &re) || rb <= le)
+        return false;
+    const char *t = ctx->cur_file->text;
+    unsigned i = le;
+    /* le is the start of the last token of the lhs: skip it. */
+    while (i < rb && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == ']' || t[i] == ')'))
+        i++;
+    while (i < rb && isspace((unsigned char)t[i]))
+        i++;
+    return i < rb && t[i] == '=' && (i + 1 >= rb || t[i + 1] != '=');
+#endif
+}
+
+static bool is_address_of(ftl_ctx *ctx, CXCursor c)
+{
+#if CINDEX_VERSION_MINOR >= 64
+    (void)ctx;
+    return clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf;
+#else
+    unsigned b, e;
+    if (!cursor_offsets(ctx, c, &b, &e))
+        return false;
+    const char *t = ctx->cur_file->text;
+    return t[b] == '&' && t[b + 1] != '&';
+#endif
+}
+
+typedef struct walkstate {
+    ftl_ctx *ctx;
+    ftl_func *fn;
+    unsigned scope_end;      /* end offset of the innermost compound statement */
+    int depth;
+} walkstate;
+
+static void add_call(ftl_ctx *ctx, ftl_func *fn, CXCursor c)
+{
+    char *n = call_name(c);
+    const char *cn = ftl_canonical_name(n);
+    unsigned b, e;
+    if (!cursor_offsets(ctx, c, &b, &e)) {
+        free(n);
+        return;
+    }
+    ftl_grow((void **)&fn->calls, &fn->capcalls, fn->ncalls + 1, sizeof *fn->calls);
+    ftl_call *call = &fn->calls[fn->ncalls++];
+    memset(call, 0, sizeof *call);
+    /* Keep canonical names in static storage when they are aliases; else own a copy. */
+    call->name = ftl_xstrdup(cn);
+    free(n);
+    call->offset = b;
+    call->end_offset = e;
+    call->cursor = c;
+    int na = clang_Cursor_getNumArguments(c);
+    if (na < 0)
+        na = 0;
+    call->nargs = na;
+    call->args = ftl_xcalloc((size_t)na, sizeof *call->args);
+    for (int i = 0; i < na; i++)
+        arg_from_cursor(ctx, fn, clang_Cursor_getArgument(c, (unsigned)i), &call->args[i]);
+}
+
+static void add_lock_guard(ftl_ctx *ctx, ftl_func *fn, CXCursor var, unsigned scope_end)
+{
+    char *ty = ftl_cxstr(clang_getTypeSpelling(clang_getCursorType(var)));
+    bool guard = strstr(ty, "lock_guard") || strstr(ty, "unique_lock") || strstr(ty, "scoped_lock");
+    free(ty);
+    unsigned b, e;
+    if (!guard || !cursor_offsets(ctx, var, &b, &e))
+        return;
+    ftl_grow((void **)&fn->regions, &fn->capregions, fn->nregions + 1, sizeof *fn->regions);
+    fn->regions[fn->nregions++] =
+        (ftl_region){.begin = b, .end = scope_end, .kind = FTL_LOCK_MUTEX, .var = -1, .objtext = NULL};
+}
+
+static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClientData d);
+
+static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
+{
+    ftl_ctx *ctx = ws->ctx;
+    ftl_func *fn = ws->fn;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    unsigned b = 0, e = 0;
+    bool here = cursor_offsets(ctx, c, &b, &e);
+
+    switch (k) {
+    case CXCursor_ParmDecl:
+        add_var(ctx, fn, c, FTL_ST_PARAM);
+        break;
+    case CXCursor_VarDecl: {
+        enum CX_StorageClass sc = clang_Cursor_getStorageClass(c);
+        bool is_static = sc == CX_SC_Static || sc == CX_SC_Extern ||
+                         clang_getCursorTLSKind(c) != CXTLS_None;
+        int v = add_var(ctx, fn, c, is_static ? FTL_ST_GLOBAL : FTL_ST_LOCAL);
+        add_lock_guard(ctx, fn, c, ws->scope_end);
+        if (!is_static && here) {
+            kids ch = children(c);
+            for (int i = ch.n - 1; i >= 0; i--) {
+                if (clang_isExpression(clang_getCursorKind(ch.v[i]))) {
+                    enum ftl_privacy p;
+                    int alias;
+                    classify_value(ctx, fn, ch.v[i], &p, &alias);
+                    add_vev(fn, e, v, FTL_VEV_ASSIGN, p, alias);
+                    break;
+                }
+            }
+        }
+        break;
+    }
+    case CXCursor_CallExpr:
+        add_call(ctx, fn, c);
+        break;
+    case CXCursor_BinaryOperator: {
+        kids ch = children(c);
+        if (ch.n != 2 || !here || !is_assignment(ctx, c, ch.v[0], ch.v[1]))
+            break;
+        int lv = local_of(fn, ch.v[0]);
+        CXCursor lu = unwrap(ch.v[0]);
+        if (lv >= 0 && clang_getCursorKind(lu) == CXCursor_DeclRefExpr) {
+            enum ftl_privacy p;
+            int alias;
+            classify_value(ctx, fn, ch.v[1], &p, &alias);
+            add_vev(fn, e, lv, FTL_VEV_ASSIGN, p, alias);
+        } else {
+            int rv = local_of(fn, ch.v[1]);
+            if (rv >= 0)
+                add_vev(fn, b, rv, FTL_VEV_ESCAPE, FTL_SHARED, -1);
+        }
+        break;
+    }
+    case CXCursor_UnaryOperator: {
+        kids ch = children(c);
+        if (ch.n == 1 && here && is_address_of(ctx, c)) {
+            int v = local_of(fn, ch.v[0]);
+            if (v >= 0)
+                add_vev(fn, b, v, FTL_VEV_ESCAPE, FTL_SHARED, -1);
+        }
+        break;
+    }
+    case CXCursor_ReturnStmt:
+    case CXCursor_InitListExpr: {
+        kids ch = children(c);
+        for (int i = 0; i < ch.n && here; i++) {
+            int v = local_of(fn, ch.v[i]);
+            if (v >= 0)
+                add_vev(fn, b, v, FTL_VEV_ESCAPE, FTL_SHARED, -1);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    (void)parent;
+}
+
+static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+    walkstate *ws = d;
+    collect_node(ws, c, parent);
+    walkstate inner = *ws;
+    inner.depth++;
+    if (clang_getCursorKind(c) == CXCursor_CompoundStmt) {
+        unsigned b, e;
+        if (cursor_offsets(ws->ctx, c, &b, &e))
+            inner.scope_end = e;
+    }
+    if (inner.depth < 2000)
+        clang_visitChildren(c, collect_visit, &inner);
+    return CXChildVisit_Continue;
+}
+
+/* Collects variables (parameters first), calls and variable events of fn's body. */
+void ftl_func_collect(ftl_ctx *ctx, ftl_func *fn)
+{
+    int np = clang_Cursor_getNumArguments(fn->cursor);
+    for (int i = 0; i < np; i++) {
+        CXCursor p = clang_Cursor_getArgument(fn->cursor, (unsigned)i);
+        int v = add_var(ctx, fn, p, FTL_ST_PARAM);
+        /* (self, args, kwargs): positional args are a tuple; kwargs is private when the
+         * function is registered for keywords or the parameter is conventionally named. */
+        if (np == 3 && i == 1 && strcmp(fn->vars[v].name, "args") == 0)
+            fn->vars[v].initial = FTL_IMMUTABLE_TUPLE;
+        if (np == 3 && i == 2) {
+            const char *nm = fn->vars[v].name;
+            bool kwname = strcmp(nm, "kwds") == 0 || strcmp(nm, "kwargs") == 0 ||
+                          strcmp(nm, "kw") == 0 || strcmp(nm, "keywds") == 0 ||
+                          strcmp(nm, "kwdict") == 0 || strcmp(nm, "keywords") == 0;
+            if (fn->kw_function || kwname)
+                fn->vars[v].initial = FTL_PRIVATE_KWARGS;
+        }
+    }
+    walkstate ws = {.ctx = ctx, .fn = fn, .scope_end = fn->end, .depth = 0};
+    clang_visitChildren(fn->cursor, collect_visit, &ws);
+}
+
+void ftl_func_free(ftl_func *fn)
+{
+    free(fn->name);
+    for (size_t i = 0; i < fn->nvars; i++)
+        free(fn->vars[i].name);
+    free(fn->vars);
+    free(fn->evs);
+    for (size_t i = 0; i < fn->ncalls; i++) {
+        for (int j = 0; j < fn->calls[i].nargs; j++)
+            free(fn->calls[i].args[j].text);
+        free(fn->calls[i].args);
+        free((char *)fn->calls[i].name);
+    }
+    free(fn->calls);
+    for (size_t i = 0; i < fn->nregions; i++)
+        free(fn->regions[i].objtext);
+    free(fn->regions);
+    memset(fn, 0, sizeof *fn);
+}
+
+
+bool ftl_is_refcount_op(const char *name)
+{
+    return in_list(refcount_ops, name);
+}

@@ -1,0 +1,287 @@
+/* options.c: the option table (one row per option: names, argument, help) and the parser that
+ * walks it. --help is generated from the same table, so the two never disagree. */
+#include "options.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_id {
+    OPT_INCLUDE, OPT_DEFINE, OPT_UNDEF, OPT_PYINC, OPT_STD, OPT_SELECT, OPT_IGNORE,
+    OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
+};
+
+typedef struct opt {
+    const char *lng;         /* without the leading "--", or NULL */
+    char shrt;               /* or 0 */
+    const char *metavar;     /* NULL: takes no argument */
+    enum opt_id id;
+    const char *help;
+} opt;
+
+static const opt options[] = {
+    {NULL, 'I', "DIR", OPT_INCLUDE, "add DIR to the include search path"},
+    {NULL, 'D', "NAME[=VALUE]", OPT_DEFINE, "define a macro for the analysis"},
+    {NULL, 'U', "NAME", OPT_UNDEF, "undefine a macro (-U Py_GIL_DISABLED analyses the default build)"},
+    {"python-include", 0, "DIR", OPT_PYINC, "directory holding Python.h (default: found automatically)"},
+    {"std", 0, "STD", OPT_STD, "language standard, e.g. c11, gnu17, c++17"},
+    {"select", 0, "RULES", OPT_SELECT, "only run these rules (comma list of codes or names)"},
+    {"ignore", 0, "RULES", OPT_IGNORE, "do not run these rules (comma list of codes or names)"},
+    {"list-rules", 0, NULL, OPT_LIST_RULES, "list the rules and exit"},
+    {"explain", 0, "RULE", OPT_EXPLAIN, "print the documentation of RULE and exit"},
+    {"quiet", 'q', NULL, OPT_QUIET, "print only the finding lines, no source excerpt or summary"},
+    {"verbose", 'v', NULL, OPT_VERBOSE, "also print each file's compiler errors"},
+    {"color", 0, "WHEN", OPT_COLOR, "colour the output: auto, always or never (default auto)"},
+    {"version", 0, NULL, OPT_VERSION, "print the version and exit"},
+    {"help", 'h', NULL, OPT_HELP, "print this help and exit"},
+};
+
+#define NOPTS (sizeof options / sizeof *options)
+
+void ftl_print_help(FILE *out)
+{
+    fputs("usage: ftlint [OPTIONS] PATH...\n\n"
+          "Finds what breaks C and C++ extension modules under free-threaded CPython\n"
+          "(3.13t, 3.14t) and says what to write instead. PATH is a file or a directory.\n\n"
+          "options:\n", out);
+    for (size_t i = 0; i < NOPTS; i++) {
+        const opt *o = &options[i];
+        char spec[64];
+        if (o->lng && o->shrt)
+            snprintf(spec, sizeof spec, "-%c, --%s%s%s", o->shrt, o->lng, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        else if (o->lng)
+            snprintf(spec, sizeof spec, "--%s%s%s", o->lng, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        else
+            snprintf(spec, sizeof spec, "-%c %s", o->shrt, o->metavar ? o->metavar : "");
+        fprintf(out, "  %-28s %s\n", spec, o->help);
+    }
+    fputs("\nexit status: 0 no findings, 1 findings reported, 2 usage error or a file that\n"
+          "could not be analysed.\n"
+          "Run 'ftlint --list-rules' for the rules and 'ftlint --explain CODE' for one rule.\n",
+          out);
+}
+
+bool ftl_apply_rule_list(bool *enabled, const char *list, bool value, FILE *err, const char *optname)
+{
+    char *copy = ftl_xstrdup(list);
+    bool ok = true;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t n = strlen(tok);
+        while (n > 0 && tok[n - 1] == ' ')
+            tok[--n] = '\0';
+        if (!*tok)
+            continue;
+        if (strcmp(tok, "ALL") == 0 || strcmp(tok, "*") == 0) {
+            for (size_t i = 0; i < ftl_nrules; i++)
+                enabled[i] = value;
+            continue;
+        }
+        int r = ftl_rule_lookup(tok);
+        if (r < 0) {
+            fprintf(err, "ftlint: %s: unknown rule '%s' (see --list-rules)\n", optname, tok);
+            ok = false;
+            break;
+        }
+        enabled[r] = value;
+    }
+    free(copy);
+    return ok;
+}
+
+static const opt *find_long(const char *name, size_t n)
+{
+    for (size_t i = 0; i < NOPTS; i++)
+        if (options[i].lng && strlen(options[i].lng) == n && strncmp(options[i].lng, name, n) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static const opt *find_short(char c)
+{
+    for (size_t i = 0; i < NOPTS; i++)
+        if (options[i].shrt == c)
+            return &options[i];
+    return NULL;
+}
+
+static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_strv *selects,
+                  ftl_strv *ignores)
+{
+    ftl_config *cfg = &cli->cfg;
+    char *s;
+    switch (o->id) {
+    case OPT_INCLUDE:
+    case OPT_DEFINE:
+    case OPT_UNDEF:
+        if (!*val) {
+            fprintf(err, "ftlint: -%c needs a non-empty argument\n", o->shrt);
+            return false;
+        }
+        if (o->id == OPT_UNDEF && strcmp(val, "Py_GIL_DISABLED") == 0) {
+            cfg->gil_disabled = false;
+            return true;
+        }
+        s = ftl_xasprintf("-%c%s", o->shrt, val);
+        ftl_strv_push(&cfg->clang_args, s);
+        free(s);
+        return true;
+    case OPT_PYINC:
+        free(cfg->python_include);
+        cfg->python_include = ftl_xstrdup(val);
+        cfg->python_include_given = true;
+        return true;
+    case OPT_STD:
+        if (!*val) {
+            fputs("ftlint: --std needs a value such as c11 or c++17\n", err);
+            return false;
+        }
+        free(cfg->std);
+        cfg->std = ftl_xstrdup(val);
+        return true;
+    case OPT_SELECT:
+        ftl_strv_push(selects, val);
+        return true;
+    case OPT_IGNORE:
+        ftl_strv_push(ignores, val);
+        return true;
+    case OPT_LIST_RULES:
+        cli->action = FTL_ACT_LIST_RULES;
+        return true;
+    case OPT_EXPLAIN:
+        cli->action = FTL_ACT_EXPLAIN;
+        free(cli->explain);
+        cli->explain = ftl_xstrdup(val);
+        return true;
+    case OPT_QUIET:
+        cfg->quiet = true;
+        return true;
+    case OPT_VERBOSE:
+        cfg->verbose = true;
+        return true;
+    case OPT_COLOR:
+        if (strcmp(val, "auto") == 0)
+            cfg->color = FTL_COLOR_AUTO;
+        else if (strcmp(val, "always") == 0)
+            cfg->color = FTL_COLOR_ALWAYS;
+        else if (strcmp(val, "never") == 0)
+            cfg->color = FTL_COLOR_NEVER;
+        else {
+            fprintf(err, "ftlint: --color: '%s' is not one of auto, always, never\n", val);
+            return false;
+        }
+        return true;
+    case OPT_VERSION:
+        cli->action = FTL_ACT_VERSION;
+        return true;
+    case OPT_HELP:
+        cli->action = FTL_ACT_HELP;
+        return true;
+    }
+    return false;
+}
+
+bool ftl_parse_args(int argc, char **argv, ftl_cli *cli, FILE *err)
+{
+    memset(cli, 0, sizeof *cli);
+    cli->cfg.gil_disabled = true;
+    cli->cfg.enabled = ftl_xcalloc(ftl_nrules, sizeof *cli->cfg.enabled);
+    for (size_t i = 0; i < ftl_nrules; i++)
+        cli->cfg.enabled[i] = true;
+    ftl_strv selects = {0}, ignores = {0};
+    bool ok = true, only_paths = false;
+
+    for (int i = 1; i < argc && ok; i++) {
+        const char *a = argv[i];
+        if (only_paths || a[0] != '-' || a[1] == '\0') {
+            ftl_strv_push(&cli->cfg.paths, a);
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_paths = true;
+            continue;
+        }
+        const opt *o;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            size_t n = eq ? (size_t)(eq - name) : strlen(name);
+            o = find_long(name, n);
+            if (!o) {
+                fprintf(err, "ftlint: unknown option '--%.*s' (see --help)\n", (int)n, name);
+                ok = false;
+                break;
+            }
+            if (o->metavar) {
+                if (eq)
+                    val = eq + 1;
+                else if (i + 1 < argc)
+                    val = argv[++i];
+                else {
+                    fprintf(err, "ftlint: option '--%s' needs an argument %s\n", o->lng, o->metavar);
+                    ok = false;
+                    break;
+                }
+            } else if (eq) {
+                fprintf(err, "ftlint: option '--%s' takes no argument\n", o->lng);
+                ok = false;
+                break;
+            }
+        } else {
+            o = find_short(a[1]);
+            if (!o) {
+                fprintf(err, "ftlint: unknown option '%s' (see --help)\n", a);
+                ok = false;
+                break;
+            }
+            if (o->metavar) {
+                if (a[2])
+                    val = a + 2;
+                else if (i + 1 < argc)
+                    val = argv[++i];
+                else {
+                    fprintf(err, "ftlint: option '-%c' needs an argument %s\n", o->shrt, o->metavar);
+                    ok = false;
+                    break;
+                }
+            } else if (a[2]) {
+                fprintf(err, "ftlint: unknown option '%s' (see --help)\n", a);
+                ok = false;
+                break;
+            }
+        }
+        ok = apply(cli, o, val ? val : "", err, &selects, &ignores);
+    }
+    if (ok && selects.n) {
+        for (size_t i = 0; i < ftl_nrules; i++)
+            cli->cfg.enabled[i] = false;
+        for (size_t i = 0; i < selects.n && ok; i++)
+            ok = ftl_apply_rule_list(cli->cfg.enabled, selects.v[i], true, err, "--select");
+    }
+    for (size_t i = 0; i < ignores.n && ok; i++)
+        ok = ftl_apply_rule_list(cli->cfg.enabled, ignores.v[i], false, err, "--ignore");
+    if (ok && cli->action == FTL_ACT_LINT && cli->cfg.paths.n == 0) {
+        fputs("ftlint: no PATH given (see --help)\n", err);
+        ok = false;
+    }
+    ftl_strv_free(&selects);
+    ftl_strv_free(&ignores);
+    return ok;
+}
+
+void ftl_cli_free(ftl_cli *cli)
+{
+    ftl_config *c = &cli->cfg;
+    ftl_strv_free(&c->paths);
+    ftl_strv_free(&c->clang_args);
+    ftl_strv_free(&c->fresh_functions);
+    free(c->python_include);
+    free(c->std);
+    free(c->enabled);
+    free(cli->explain);
+    memset(cli, 0, sizeof *cli);
+}

@@ -1,0 +1,174 @@
+/* util.c: allocation wrappers, a growable string, whole-file reading. */
+#include "util.h"
+#include "ftlint.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+    fputs("ftlint: out of memory\n", stderr);
+    abort();
+}
+
+void *ftl_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *ftl_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *ftl_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom();
+    return q;
+}
+
+void ftl_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return;
+    size_t nc = *cap ? *cap * 2 : 8;
+    while (nc < need)
+        nc *= 2;
+    *v = ftl_xrealloc(*v, nc * elem);
+    *cap = nc;
+}
+
+char *ftl_xstrdup(const char *s)
+{
+    return ftl_xstrndup(s, strlen(s));
+}
+
+char *ftl_xstrndup(const char *s, size_t n)
+{
+    char *p = ftl_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *ftl_xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        oom();
+    char *p = ftl_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *ftl_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = ftl_xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void ftl_buf_putn(ftl_buf *b, const char *s, size_t n)
+{
+    ftl_grow((void **)&b->s, &b->cap, b->len + n + 1, 1);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void ftl_buf_puts(ftl_buf *b, const char *s)
+{
+    ftl_buf_putn(b, s, strlen(s));
+}
+
+void ftl_buf_printf(ftl_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = ftl_xvasprintf(fmt, ap);
+    va_end(ap);
+    ftl_buf_puts(b, p);
+    free(p);
+}
+
+char *ftl_buf_steal(ftl_buf *b)
+{
+    char *s = b->s ? b->s : ftl_xstrdup("");
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void ftl_buf_free(ftl_buf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+char *ftl_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    ftl_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ftl_buf_putn(&b, chunk, n);
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err) {
+        ftl_buf_free(&b);
+        errno = err;
+        return NULL;
+    }
+    *len = b.len;
+    return ftl_buf_steal(&b);
+}
+
+char *ftl_cxstr(CXString s)
+{
+    const char *c = clang_getCString(s);
+    char *r = ftl_xstrdup(c ? c : "");
+    clang_disposeString(s);
+    return r;
+}
+
+void ftl_strv_push(ftl_strv *sv, const char *s)
+{
+    ftl_grow((void **)&sv->v, &sv->cap, sv->n + 2, sizeof *sv->v);
+    sv->v[sv->n++] = ftl_xstrdup(s);
+    sv->v[sv->n] = NULL;
+}
+
+void ftl_strv_free(ftl_strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}
+
+bool ftl_strv_contains(const ftl_strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return true;
+    return false;
+}

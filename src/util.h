@@ -1,0 +1,38 @@
+/* util.h: small allocation and string helpers used everywhere (abort on out-of-memory). */
+#ifndef FTL_UTIL_H
+#define FTL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* All of these abort with a message on allocation failure: ftlint cannot do anything useful
+ * without memory, and checking every small allocation would hide the real logic. */
+void *ftl_xmalloc(size_t n);
+void *ftl_xcalloc(size_t n, size_t size);
+void *ftl_xrealloc(void *p, size_t n);
+/* Grows *v (array of elem bytes) so that it holds at least need elements. */
+void ftl_grow(void **v, size_t *cap, size_t need, size_t elem);
+char *ftl_xstrdup(const char *s);                 /* caller frees */
+char *ftl_xstrndup(const char *s, size_t n);      /* caller frees */
+char *ftl_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* caller frees */
+char *ftl_xvasprintf(const char *fmt, va_list ap);                                /* caller frees */
+
+/* A growable string. */
+typedef struct ftl_buf {
+    char *s;
+    size_t len, cap;
+} ftl_buf;
+void ftl_buf_putn(ftl_buf *b, const char *s, size_t n);
+void ftl_buf_puts(ftl_buf *b, const char *s);
+void ftl_buf_printf(ftl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *ftl_buf_steal(ftl_buf *b);   /* returns the NUL-terminated string (caller frees), resets b */
+void ftl_buf_free(ftl_buf *b);
+
+/* Reads a whole file; returns NULL and sets errno on failure. *len receives the size. Caller frees. */
+char *ftl_read_file(const char *path, size_t *len);
+/* Copy of a CXString's text (caller frees), disposing the CXString. */
+#include <clang-c/Index.h>
+char *ftl_cxstr(CXString s);
+
+#endif
