@@ -12,6 +12,7 @@ static void finding_free(ftl_finding *f)
     free(f->message);
     free(f->help);
     free(f->function);
+    free(f->fingerprint);
     for (size_t i = 0; i < f->nedits; i++)
         free(f->edits[i].replacement);
     free(f->edits);
@@ -72,6 +73,34 @@ void ftl_findings_sort_unique(ftl_findings *fs)
     }
     fs->n = w;
     qsort(fs->v, fs->n, sizeof *fs->v, cmp_by_path);
+    /* Fingerprint: the line hash and how many findings of the same file had the same hash
+     * before this one, so identical lines in one file stay distinct. */
+    for (size_t i = 0; i < fs->n; i++) {
+        unsigned occurrence = 0;
+        for (size_t k = i; k-- > 0 && strcmp(fs->v[k].path, fs->v[i].path) == 0;)
+            if (fs->v[k].line_hash == fs->v[i].line_hash)
+                occurrence++;
+        free(fs->v[i].fingerprint);
+        fs->v[i].fingerprint = ftl_xasprintf("%016llx:%u", fs->v[i].line_hash, occurrence);
+    }
+}
+
+/* FNV-1a is ten lines and needs no dependency; the fingerprint only has to be stable and well
+ * spread, not cryptographic. */
+unsigned long long ftl_line_hash(const char *rule_code, const char *line, size_t len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *p = rule_code; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h = (h ^ 0xffu) * 1099511628211ULL;
+    size_t b = 0, e = len;
+    while (b < e && (line[b] == ' ' || line[b] == '\t'))
+        b++;
+    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r'))
+        e--;
+    for (size_t i = b; i < e; i++)
+        h = (h ^ (unsigned char)line[i]) * 1099511628211ULL;
+    return h;
 }
 
 void ftl_findings_take(ftl_findings *dst, ftl_findings *src)

@@ -60,6 +60,8 @@ typedef struct ftl_finding {
     char *function;          /* enclosing function or NULL */
     ftl_edit *edits;
     size_t nedits;
+    unsigned long long line_hash;  /* rule code + the finding's source line, whitespace-trimmed */
+    char *fingerprint;       /* stable id: line_hash and occurrence, set by ftl_findings_sort_unique */
 } ftl_finding;
 
 typedef struct ftl_findings {
@@ -68,7 +70,12 @@ typedef struct ftl_findings {
 } ftl_findings;
 
 void ftl_findings_free(ftl_findings *fs);
+/* Sorts by path, line, column and rule, drops duplicates (a header reached from several
+ * sources), and sets every fingerprint. */
 void ftl_findings_sort_unique(ftl_findings *fs);
+/* The hash behind fingerprints: FNV-1a 64 over the rule code and the line text with leading and
+ * trailing whitespace removed, so moving the line or re-indenting it keeps the value. */
+unsigned long long ftl_line_hash(const char *rule_code, const char *line, size_t len);
 /* Moves every finding of src to dst; src is left empty. */
 void ftl_findings_take(ftl_findings *dst, ftl_findings *src);
 

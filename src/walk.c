@@ -262,6 +262,12 @@ static void report_in(ftl_ctx *ctx, ftl_file *f, enum ftl_severity sev, unsigned
     ftl_offset_to_linecol(f, offset, &fd->line, &fd->col);
     ftl_offset_to_linecol(f, end_offset, &fd->end_line, &fd->end_col);
     fd->rule = ftl_rules[ctx->cur_rule];
+    build_lines(f);
+    if (fd->line >= 1 && fd->line <= f->nlines) {
+        unsigned ls = f->lines[fd->line - 1];
+        unsigned le = fd->line < f->nlines ? f->lines[fd->line] - 1 : (unsigned)f->len;
+        fd->line_hash = ftl_line_hash(fd->rule->code, f->text + ls, le - ls);
+    }
     fd->severity = sev;
     fd->message = ftl_xstrdup(message);
     fd->help = help ? ftl_xstrdup(help) : NULL;
