@@ -94,6 +94,72 @@ static void add_file(ftl_filelist *out, const char *path)
     ftl_strv_push(&out->files, path);
 }
 
+/* Base names of the C/C++ sources a file pulls in with #include "x.c" (caller frees). */
+static void included_sources(const char *path, ftl_strv *out)
+{
+    size_t len;
+    char *text = ftl_read_file(path, &len);
+    if (!text)
+        return;
+    for (char *p = text; p && *p;) {
+        char *line = p;
+        char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : NULL;
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line != '#')
+            continue;
+        line++;
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (strncmp(line, "include", 7) != 0)
+            continue;
+        char *q = strchr(line, '"');
+        char *e = q ? strchr(q + 1, '"') : NULL;
+        if (!q || !e || (nl && e > nl))
+            continue;
+        char *name = ftl_xstrndup(q + 1, (size_t)(e - q - 1));
+        if (ftl_is_source_name(name)) {
+            const char *slash = strrchr(path, '/');
+            char *full = slash ? ftl_xasprintf("%.*s/%s", (int)(slash - path), path, name)
+                               : ftl_xstrdup(name);
+            char *real = realpath(full, NULL);
+            if (real)
+                ftl_strv_push(out, real);
+            free(real);
+            free(full);
+        }
+        free(name);
+    }
+    free(text);
+}
+
+/* Sources that another analysed source includes textually (cffi's _cffi_backend.c includes
+ * lib_obj.c, ...) are analysed through it: parsed alone they lack their context. */
+static void drop_included(ftl_filelist *out)
+{
+    ftl_strv inc = {0};
+    for (size_t i = 0; i < out->files.n; i++)
+        included_sources(out->files.v[i], &inc);
+    if (inc.n == 0)
+        return;
+    size_t w = 0;
+    for (size_t i = 0; i < out->files.n; i++) {
+        char *real = realpath(out->files.v[i], NULL);
+        if (real && ftl_strv_contains(&inc, real)) {
+            ftl_strv_push(&out->included, out->files.v[i]);
+            free(out->files.v[i]);
+        } else {
+            out->files.v[w++] = out->files.v[i];
+        }
+        free(real);
+    }
+    out->files.n = w;
+    if (w < out->files.cap)
+        out->files.v[w] = NULL;
+    ftl_strv_free(&inc);
+}
+
 void ftl_discover(const ftl_strv *paths, ftl_filelist *out)
 {
     memset(out, 0, sizeof *out);
@@ -125,12 +191,14 @@ void ftl_discover(const ftl_strv *paths, ftl_filelist *out)
         ftl_strv_free(&walk_found);
         walk_out = NULL;
     }
+    drop_included(out);
 }
 
 void ftl_filelist_free(ftl_filelist *fl)
 {
     ftl_strv_free(&fl->files);
     ftl_strv_free(&fl->missing);
+    ftl_strv_free(&fl->included);
     for (size_t i = 0; i < fl->nskipped; i++) {
         free(fl->skipped[i].path);
         free(fl->skipped[i].reason);

@@ -12,6 +12,7 @@ typedef struct ftl_filelist {
     ftl_strv files;          /* files to analyse, sorted per PATH argument */
     ftl_skip *skipped;       /* files recognised but not analysed (Cython output) */
     size_t nskipped, capskipped;
+    ftl_strv included;       /* sources #included by another source: analysed through it */
     ftl_strv missing;        /* "PATH: reason" for arguments that do not exist or cannot be read */
 } ftl_filelist;
 

@@ -153,6 +153,88 @@ static char *slice_text(const ftl_file *f, unsigned b, unsigned e)
     return ftl_buf_steal(&out);
 }
 
+/* True when a location comes from a macro expansion (spelling differs from expansion). */
+static bool in_macro(CXSourceLocation loc)
+{
+    CXFile fe, fs;
+    unsigned oe, os;
+    clang_getExpansionLocation(loc, &fe, NULL, NULL, &oe);
+    clang_getSpellingLocation(loc, &fs, NULL, NULL, &os);
+    return oe != os || !fe || !fs || !clang_File_isEqual(fe, fs);
+}
+
+/* The expression rebuilt from the AST (libclang cannot pretty-print expressions), for the
+ * common shapes of container arguments: names, member accesses, calls, subscripts; anything
+ * else becomes "...". Caller frees. */
+static void expr_text(CXCursor c, ftl_buf *b, int depth)
+{
+    enum CXCursorKind k = clang_getCursorKind(c);
+    kids ch = children(c);
+    if (depth > 16) {
+        ftl_buf_puts(b, "...");
+        return;
+    }
+    switch (k) {
+    case CXCursor_DeclRefExpr: {
+        char *n = ftl_cxstr(clang_getCursorSpelling(c));
+        ftl_buf_puts(b, n);
+        free(n);
+        return;
+    }
+    case CXCursor_MemberRefExpr: {
+        char *n = ftl_cxstr(clang_getCursorSpelling(c));
+        if (ch.n >= 1) {
+            expr_text(ch.v[0], b, depth + 1);
+            CXType t = clang_getCanonicalType(clang_getCursorType(ch.v[0]));
+            ftl_buf_puts(b, t.kind == CXType_Pointer ? "->" : ".");
+        }
+        ftl_buf_puts(b, n);
+        free(n);
+        return;
+    }
+    case CXCursor_UnexposedExpr:
+    case CXCursor_ParenExpr:
+    case CXCursor_CStyleCastExpr:
+        if (ch.n >= 1 && clang_getCursorKind(ch.v[ch.n - 1]) != CXCursor_TypeRef) {
+            expr_text(ch.v[ch.n - 1], b, depth + 1);
+            return;
+        }
+        break;
+    case CXCursor_CallExpr: {
+        char *n = ftl_cxstr(clang_getCursorSpelling(c));
+        ftl_buf_printf(b, "%s(", ftl_canonical_name(n));
+        free(n);
+        int na = clang_Cursor_getNumArguments(c);
+        for (int i = 0; i < na; i++) {
+            if (i)
+                ftl_buf_puts(b, ", ");
+            expr_text(clang_Cursor_getArgument(c, (unsigned)i), b, depth + 1);
+        }
+        ftl_buf_puts(b, ")");
+        return;
+    }
+    case CXCursor_ArraySubscriptExpr:
+        if (ch.n == 2) {
+            expr_text(ch.v[0], b, depth + 1);
+            ftl_buf_puts(b, "[");
+            expr_text(ch.v[1], b, depth + 1);
+            ftl_buf_puts(b, "]");
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    ftl_buf_puts(b, "...");
+}
+
+static char *pretty(CXCursor c)
+{
+    ftl_buf b = {0};
+    expr_text(c, &b, 0);
+    return ftl_buf_steal(&b);
+}
+
 static void resolve_decl(ftl_ctx *ctx, ftl_func *fn, CXCursor ref, ftl_arg *a)
 {
     (void)ctx;
@@ -186,7 +268,11 @@ static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, ftl_arg *a)
         a->begin = ub;
         a->end = ue;
     }
-    a->text = slice_text(ctx->cur_file, a->begin, a->end);
+    if (in_macro(clang_getRangeStart(clang_getCursorExtent(u))) ||
+        in_macro(clang_getRangeEnd(clang_getCursorExtent(u))))
+        a->text = pretty(u);   /* the source range spans a macro body: print the expression */
+    else
+        a->text = slice_text(ctx->cur_file, a->begin, a->end);
     if (clang_getCursorKind(u) == CXCursor_DeclRefExpr)
         resolve_decl(ctx, fn, clang_getCursorReferenced(u), a);
 }

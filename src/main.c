@@ -64,6 +64,11 @@ static void print_file_notes(const ftl_config *cfg, const ftl_run *run)
         put_path(stderr, run->list.skipped[i].path);
         fprintf(stderr, ": %s\n", run->list.skipped[i].reason);
     }
+    for (size_t i = 0; i < run->list.included.n && cfg->verbose; i++) {
+        fputs("ftlint: note: ", stderr);
+        put_path(stderr, run->list.included.v[i]);
+        fputs(" is #included by another source and analysed through it\n", stderr);
+    }
     for (size_t i = 0; i < run->nfiles; i++) {
         const ftl_file_result *res = &run->files[i];
         if (res->status == FTL_FILE_FAILED) {

@@ -153,6 +153,20 @@ START_TEST(directory_walk_skips_build_and_venv)
 }
 END_TEST
 
+/* A .c file #included by another source is analysed through it, not alone. */
+START_TEST(included_sources_analysed_through_includer)
+{
+    char *out;
+    run_cmd("d=$(mktemp -d) && printf '#include <Python.h>\\n#include \"part.c\"\\n' > $d/main.c && "
+            "printf 'PyObject *g(PyObject *d) { return PyDict_GetItemString(d, \"k\"); }\\n' > $d/part.c && "
+            "./ftlint --color never -v $d; rm -rf $d", &out, 1);
+    ck_assert_ptr_nonnull(strstr(out, "part.c is #included by another source and analysed through it"));
+    ck_assert_ptr_nonnull(strstr(out, "part.c:1:37: warning: PyDict_GetItemString"));
+    ck_assert_ptr_nonnull(strstr(out, "1 finding; 1 file analysed"));
+    free(out);
+}
+END_TEST
+
 /* Every option --help shows must be documented in the man page. */
 START_TEST(man_page_documents_every_option)
 {
@@ -203,6 +217,7 @@ int main(void)
     tcase_add_test(tc, cython_output_skipped);
     tcase_add_test(tc, directory_walk_skips_build_and_venv);
     tcase_add_test(tc, man_page_documents_every_option);
+    tcase_add_test(tc, included_sources_analysed_through_includer);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
