@@ -228,6 +228,25 @@ enum ftl_privacy ftl_privacy_at(const ftl_ctx *ctx, const ftl_arg *arg, unsigned
     return var_privacy(ctx->fn, arg->var, offset, 0);
 }
 
+/* The variable a variable copies at a point, following `a = b`, `a = (T *)b` and
+ * `a = PySequence_Fast(b, ...)` back to the first one that is not a copy. */
+static int root_var(const ftl_func *fn, int var, unsigned at, int depth)
+{
+    if (var < 0 || depth > 16)
+        return var;
+    const ftl_vev *last = NULL;
+    for (size_t i = 0; i < fn->nevs; i++) {
+        const ftl_vev *e = &fn->evs[i];
+        if (e->offset >= at)
+            break;
+        if (e->var == var && e->kind == FTL_VEV_ASSIGN)
+            last = e;
+    }
+    if (!last || last->alias < 0)
+        return var;
+    return root_var(fn, last->alias, last->offset, depth + 1);
+}
+
 bool ftl_in_lock(const ftl_ctx *ctx, unsigned offset, enum ftl_lock_kind kind, const ftl_arg *obj)
 {
     if (!ctx->fn)
@@ -240,7 +259,9 @@ bool ftl_in_lock(const ftl_ctx *ctx, unsigned offset, enum ftl_lock_kind kind, c
             continue;
         if (!obj)
             found = true;
-        else if (obj->var >= 0 && r->var == obj->var)
+        else if (obj->var >= 0 && r->var >= 0 &&
+                 (r->var == obj->var || root_var(ctx->fn, r->var, r->end, 0) ==
+                                            root_var(ctx->fn, obj->var, offset, 0)))
             found = true;
         else if (r->objtext && want && want[0] && strcmp(r->objtext, want) == 0)
             found = true;
