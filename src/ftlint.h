@@ -36,14 +36,16 @@ typedef struct ftl_config {
     enum ftl_color color;
     bool use_color;          /* resolved from color and isatty */
     ftl_strv fresh_functions;   /* extra functions known to return fresh containers */
+    unsigned min_python;     /* PY_VERSION_HEX of the oldest supported Python (fixes), 0: 3.9 */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */
 
 typedef struct ftl_edit {
-    unsigned begin, end;     /* byte offsets in the file */
+    unsigned begin, end;     /* byte offsets in the file: [begin, end) is replaced */
     char *replacement;
-    bool safe;
+    bool safe;               /* may be applied unattended (--fix); else only with --unsafe-fixes */
+    unsigned needs_py;       /* PY_VERSION_HEX of the oldest Python with the APIs it uses, or 0 */
 } ftl_edit;
 
 struct ftl_rule;
@@ -199,5 +201,8 @@ typedef struct ftl_file_result {
 void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path,
                       ftl_findings *out, ftl_file_result *res);
 void ftl_file_result_free(ftl_file_result *res);
+/* Number of compiler errors in text parsed as the file path, or -1 when it cannot be parsed. */
+int ftl_count_errors(CXIndex index, const ftl_config *cfg, const char *path, const char *text,
+                     size_t len);
 
 #endif

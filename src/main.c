@@ -2,6 +2,7 @@
  * findings and decides the exit status (0 clean, 1 findings, 2 usage error or failed file). */
 #include "discover.h"
 #include "driver.h"
+#include "fix.h"
 #include "ftlint.h"
 #include "options.h"
 #include "report.h"
@@ -111,17 +112,37 @@ static void print_summary(const ftl_config *cfg, const ftl_run *run)
     fputc('\n', stderr);
 }
 
-static int lint(ftl_config *cfg)
+static int lint(ftl_cli *cli)
 {
+    ftl_config *cfg = &cli->cfg;
     if (!ftl_setup_python_include(cfg))
         return 2;
     ftl_run run;
     ftl_run_analysis(cfg, &run);
     print_file_notes(cfg, &run);
+    bool fix_failed = false;
+    if (cli->diff) {
+        /* --diff: the diff is the output; exit 1 when there is something to change. */
+        ftl_fix_stats st;
+        fix_failed = !ftl_fix(cfg, &run.findings, FTL_FIX_DIFF, cli->unsafe_fixes, stdout, &st);
+        fflush(stdout);
+        int status = fix_failed || run.nfailed || run.list.missing.n ? 2 : st.fixed ? 1 : 0;
+        ftl_run_free(&run);
+        return status;
+    }
+    if (cli->fix) {
+        ftl_fix_stats st;
+        fix_failed = !ftl_fix(cfg, &run.findings, FTL_FIX_APPLY, cli->unsafe_fixes, stdout, &st);
+        if (!cfg->quiet)
+            fprintf(stderr, "ftlint: fixed %zu finding%s in %zu file%s\n", st.fixed,
+                    st.fixed == 1 ? "" : "s", st.files_changed, st.files_changed == 1 ? "" : "s");
+    }
     ftl_report_text(stdout, &run.findings, cfg);
     fflush(stdout);
     print_summary(cfg, &run);
     int status = run.findings.n ? 1 : 0;
+    if (fix_failed)
+        status = 2;
     if (run.nfailed || run.list.missing.n)
         status = 2;
     ftl_run_free(&run);
@@ -155,7 +176,7 @@ int main(int argc, char **argv)
         break;
     case FTL_ACT_LINT:
         cli.cfg.use_color = want_color(cli.cfg.color);
-        status = lint(&cli.cfg);
+        status = lint(&cli);
         break;
     }
     ftl_cli_free(&cli);

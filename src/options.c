@@ -9,6 +9,7 @@
 enum opt_id {
     OPT_INCLUDE, OPT_DEFINE, OPT_UNDEF, OPT_PYINC, OPT_STD, OPT_SELECT, OPT_IGNORE,
     OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
+    OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_MIN_PYTHON,
 };
 
 typedef struct opt {
@@ -27,6 +28,10 @@ static const opt options[] = {
     {"std", 0, "STD", OPT_STD, "language standard, e.g. c11, gnu17, c++17"},
     {"select", 0, "RULES", OPT_SELECT, "only run these rules (comma list of codes or names)"},
     {"ignore", 0, "RULES", OPT_IGNORE, "do not run these rules (comma list of codes or names)"},
+    {"fix", 0, NULL, OPT_FIX, "apply the safe fixes to the files (atomically) and report the rest"},
+    {"unsafe-fixes", 0, NULL, OPT_UNSAFE_FIXES, "with --fix or --diff, also apply fixes that need review"},
+    {"diff", 0, NULL, OPT_DIFF, "print the fixes as a unified diff instead of writing them"},
+    {"min-python", 0, "X.Y", OPT_MIN_PYTHON, "oldest Python the code supports (fixes add pythoncapi_compat.h below 3.13)"},
     {"list-rules", 0, NULL, OPT_LIST_RULES, "list the rules and exit"},
     {"explain", 0, "RULE", OPT_EXPLAIN, "print the documentation of RULE and exit"},
     {"quiet", 'q', NULL, OPT_QUIET, "print only the finding lines, no source excerpt or summary"},
@@ -91,6 +96,20 @@ bool ftl_apply_rule_list(bool *enabled, const char *list, bool value, FILE *err,
     }
     free(copy);
     return ok;
+}
+
+bool ftl_parse_python_version(const char *s, unsigned *hex)
+{
+    char *end;
+    long major = strtol(s, &end, 10);
+    if (end == s || *end != '.')
+        return false;
+    const char *m = end + 1;
+    long minor = strtol(m, &end, 10);
+    if (end == m || *end != '\0' || major != 3 || minor < 0 || minor > 99)
+        return false;
+    *hex = (unsigned)(major << 24 | minor << 16);
+    return true;
 }
 
 static const opt *find_long(const char *name, size_t n)
@@ -178,6 +197,21 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
     case OPT_VERSION:
         cli->action = FTL_ACT_VERSION;
         return true;
+    case OPT_FIX:
+        cli->fix = true;
+        return true;
+    case OPT_UNSAFE_FIXES:
+        cli->unsafe_fixes = true;
+        return true;
+    case OPT_DIFF:
+        cli->diff = true;
+        return true;
+    case OPT_MIN_PYTHON:
+        if (!ftl_parse_python_version(val, &cfg->min_python)) {
+            fprintf(err, "ftlint: --min-python: '%s' is not a version like 3.9 or 3.13\n", val);
+            return false;
+        }
+        return true;
     case OPT_HELP:
         cli->action = FTL_ACT_HELP;
         return true;
@@ -264,6 +298,10 @@ bool ftl_parse_args(int argc, char **argv, ftl_cli *cli, FILE *err)
     }
     for (size_t i = 0; i < ignores.n && ok; i++)
         ok = ftl_apply_rule_list(cli->cfg.enabled, ignores.v[i], false, err, "--ignore");
+    if (ok && cli->unsafe_fixes && !cli->fix && !cli->diff) {
+        fputs("ftlint: --unsafe-fixes needs --fix or --diff\n", err);
+        ok = false;
+    }
     if (ok && cli->action == FTL_ACT_LINT && cli->cfg.paths.n == 0) {
         fputs("ftlint: no PATH given (see --help)\n", err);
         ok = false;

@@ -87,12 +87,50 @@ static void collect_diagnostics(CXTranslationUnit tu, ftl_file_result *res)
     }
 }
 
+/* Parses text as the file path with ftlint's arguments; returns the TU or NULL and sets *ec. */
+static CXTranslationUnit parse_text(CXIndex index, const ftl_config *cfg, const char *path,
+                                    const char *text, size_t len, enum CXErrorCode *ec)
+{
+    ftl_strv args = {0};
+    build_args(cfg, path, &args);
+    struct CXUnsavedFile unsaved[2] = {
+        {PRELUDE_PATH, ftl_prelude_text, (unsigned long)strlen(ftl_prelude_text)},
+        {path, text, (unsigned long)len},
+    };
+    unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
+    CXTranslationUnit tu = NULL;
+    *ec = clang_parseTranslationUnit2(index, path, (const char *const *)args.v, (int)args.n,
+                                      unsaved, 2, opts, &tu);
+    ftl_strv_free(&args);
+    if (*ec != CXError_Success && tu) {
+        clang_disposeTranslationUnit(tu);
+        tu = NULL;
+    }
+    return tu;
+}
+
+int ftl_count_errors(CXIndex index, const ftl_config *cfg, const char *path, const char *text,
+                     size_t len)
+{
+    enum CXErrorCode ec;
+    CXTranslationUnit tu = parse_text(index, cfg, path, text, len, &ec);
+    if (!tu)
+        return -1;
+    ftl_file_result res;
+    memset(&res, 0, sizeof res);
+    collect_diagnostics(tu, &res);
+    int n = (int)res.nerrors;
+    ftl_strv_free(&res.errors);
+    free(res.reason);
+    clang_disposeTranslationUnit(tu);
+    return n;
+}
+
 void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ftl_findings *out,
                       ftl_file_result *res)
 {
     memset(res, 0, sizeof *res);
     res->path = ftl_xstrdup(path);
-    ftl_strv args = {0};
     CXTranslationUnit tu = NULL;
 
     /* Read it ourselves first: a clear message for unreadable files, and the text libclang
@@ -109,16 +147,9 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
         res->reason = ftl_xstrdup("binary file (contains NUL bytes)");
         goto done;
     }
-
-    build_args(cfg, path, &args);
-    struct CXUnsavedFile unsaved[2] = {
-        {PRELUDE_PATH, ftl_prelude_text, (unsigned long)strlen(ftl_prelude_text)},
-        {path, text, (unsigned long)len},
-    };
-    unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
-    enum CXErrorCode ec = clang_parseTranslationUnit2(index, path, (const char *const *)args.v,
-                                                      (int)args.n, unsaved, 2, opts, &tu);
-    if (ec != CXError_Success || !tu) {
+    enum CXErrorCode ec;
+    tu = parse_text(index, cfg, path, text, len, &ec);
+    if (!tu) {
         res->status = FTL_FILE_FAILED;
         res->reason = ftl_xstrdup(error_text(ec));
         goto done;
@@ -139,7 +170,6 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
 done:
     if (tu)
         clang_disposeTranslationUnit(tu);
-    ftl_strv_free(&args);
     free(text);
 }
 
