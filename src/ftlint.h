@@ -13,6 +13,7 @@
 enum ftl_color { FTL_COLOR_AUTO, FTL_COLOR_ALWAYS, FTL_COLOR_NEVER };
 enum ftl_severity { FTL_SEV_NOTE, FTL_SEV_WARNING, FTL_SEV_ERROR };
 enum ftl_confidence { FTL_CONF_MEDIUM, FTL_CONF_HIGH };
+enum ftl_format { FTL_FORMAT_TEXT, FTL_FORMAT_JSON, FTL_FORMAT_SARIF };
 
 /* A growable array of owned strings. */
 typedef struct ftl_strv {
@@ -36,6 +37,9 @@ typedef struct ftl_config {
     enum ftl_color color;
     bool use_color;          /* resolved from color and isatty */
     ftl_strv fresh_functions;   /* extra functions known to return fresh containers */
+    enum ftl_format format;  /* --format */
+    char *output;            /* -o FILE, or NULL for standard output */
+    char *source_root;       /* --source-root DIR (SARIF's %SRCROOT%), or NULL: the current directory */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */
