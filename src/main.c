@@ -139,15 +139,9 @@ static int lint(ftl_config *cfg)
     if (run.nfailed || run.list.missing.n)
         status = 2;
     ftl_output out;
-    if (!ftl_output_open(&out, cfg->output, stderr)) {
+    if (!ftl_output_open(&out, cfg->output, stderr) ||
+        !ftl_output_commit(&out, ftl_formatter_of(cfg->format)->write(out.f, &run, cfg), stderr))
         status = 2;
-    } else if (!ftl_formatter_of(cfg->format)->write(out.f, &run, cfg)) {
-        fputs("ftlint: the report could not be produced\n", stderr);
-        ftl_output_abort(&out);
-        status = 2;
-    } else if (!ftl_output_commit(&out, stderr)) {
-        status = 2;
-    }
     print_summary(cfg, &run);
     ftl_run_free(&run);
     return status;

@@ -87,6 +87,7 @@ bool ftl_output_open(ftl_output *o, const char *path, FILE *err)
     memset(o, 0, sizeof *o);
     if (!path) {
         o->f = stdout;
+        errno = 0;
         return true;
     }
     char *dir = dir_of(path);
@@ -122,6 +123,7 @@ bool ftl_output_open(ftl_output *o, const char *path, FILE *err)
     }
     o->path = ftl_xstrdup(path);
     o->tmp = tmp;
+    errno = 0;   /* so that a formatter's failure is reported with its own cause */
     return true;
 }
 
@@ -132,17 +134,25 @@ static void output_release(ftl_output *o)
     memset(o, 0, sizeof *o);
 }
 
-bool ftl_output_commit(ftl_output *o, FILE *err)
+bool ftl_output_commit(ftl_output *o, bool complete, FILE *err)
 {
+    int saved = complete ? 0 : (errno ? errno : EIO);
+    bool ok = complete;
     if (!o->path) {
-        bool ok = fflush(o->f) == 0 && !ferror(o->f);
+        if (ok && (fflush(o->f) != 0 || ferror(o->f))) {
+            ok = false;
+            saved = errno;
+        }
         if (!ok)
-            fprintf(err, "ftlint: cannot write the report to standard output: %s\n", strerror(errno));
+            fprintf(err, "ftlint: cannot write the report to standard output: %s\n",
+                    strerror(saved ? saved : EIO));
         output_release(o);
         return ok;
     }
-    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-    int saved = errno;
+    if (ok && (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)) {
+        ok = false;
+        saved = errno;
+    }
     if (fclose(o->f) != 0 && ok) {
         ok = false;
         saved = errno;
@@ -158,15 +168,6 @@ bool ftl_output_commit(ftl_output *o, FILE *err)
     }
     output_release(o);
     return ok;
-}
-
-void ftl_output_abort(ftl_output *o)
-{
-    if (o->path) {
-        fclose(o->f);
-        unlink(o->tmp);
-    }
-    output_release(o);
 }
 
 /* ---- paths ------------------------------------------------------------------------------------ */

@@ -54,11 +54,10 @@ bool ftl_output_check(const char *path, FILE *err);
 /* Starts the output (creates the temporary file). Prints one error and returns false on
  * failure. */
 bool ftl_output_open(ftl_output *o, const char *path, FILE *err);
-/* Finishes the output: flushes, syncs and renames the temporary file over the target. On any
- * write error removes the temporary file, prints one error and returns false. Always releases o. */
-bool ftl_output_commit(ftl_output *o, FILE *err);
-/* Abandons the output: removes the temporary file and releases o. */
-void ftl_output_abort(ftl_output *o);
+/* Finishes the output: when complete (the formatter succeeded), flushes, syncs and renames the
+ * temporary file over the target. When not complete, or on any write error, removes the
+ * temporary file, prints one error (naming errno) and returns false. Always releases o. */
+bool ftl_output_commit(ftl_output *o, bool complete, FILE *err);
 
 /* ---- shared by the formatters ----------------------------------------------------------------- */
 
