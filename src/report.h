@@ -106,7 +106,8 @@ struct cJSON;
 /* Makes cJSON allocate through ftl_xmalloc, so that a document is never silently incomplete. */
 void ftl_json_init(void);
 /* A JSON string holding s with every byte that is not part of valid UTF-8 replaced by U+FFFD
- * (documents must be UTF-8 whatever the source files hold), or JSON null when s is NULL. */
+ * (documents must be UTF-8 whatever the source files hold), or JSON null when s is NULL. The
+ * caller owns the item (adding it to an object or array hands it over). */
 struct cJSON *ftl_json_string(const char *s);
 /* Adds key: ftl_json_string(s) to obj. */
 void ftl_json_add_string(struct cJSON *obj, const char *key, const char *s);
