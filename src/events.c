@@ -166,7 +166,30 @@ static bool in_macro(CXSourceLocation loc)
 /* The expression rebuilt from the AST (libclang cannot pretty-print expressions), for the
  * common shapes of container arguments: names, member accesses, calls, subscripts; anything
  * else becomes "...". Caller frees. */
-static void expr_text(CXCursor c, ftl_buf *b, int depth)
+static void literal_text(const ftl_file *f, CXCursor c, ftl_buf *b)
+{
+    CXFile file;
+    unsigned off;
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), &file, NULL, NULL, &off);
+    if (!file || !clang_File_isEqual(file, f->file) || off >= f->len) {
+        ftl_buf_puts(b, "...");
+        return;
+    }
+    const char *t = f->text;
+    size_t e = off;
+    if (t[e] == '"' || t[e] == '\'') {
+        char q = t[e++];
+        while (e < f->len && t[e] != q && t[e] != '\n')
+            e += (t[e] == '\\' && e + 1 < f->len) ? 2 : 1;
+        e++;
+    } else {
+        while (e < f->len && (isalnum((unsigned char)t[e]) || t[e] == '_' || t[e] == '.'))
+            e++;
+    }
+    ftl_buf_putn(b, t + off, (e <= f->len ? e : f->len) - off);
+}
+
+static void expr_text(const ftl_file *f, CXCursor c, ftl_buf *b, int depth)
 {
     enum CXCursorKind k = clang_getCursorKind(c);
     kids ch = children(c);
@@ -184,7 +207,7 @@ static void expr_text(CXCursor c, ftl_buf *b, int depth)
     case CXCursor_MemberRefExpr: {
         char *n = ftl_cxstr(clang_getCursorSpelling(c));
         if (ch.n >= 1) {
-            expr_text(ch.v[0], b, depth + 1);
+            expr_text(f, ch.v[0], b, depth + 1);
             CXType t = clang_getCanonicalType(clang_getCursorType(ch.v[0]));
             ftl_buf_puts(b, t.kind == CXType_Pointer ? "->" : ".");
         }
@@ -196,7 +219,7 @@ static void expr_text(CXCursor c, ftl_buf *b, int depth)
     case CXCursor_ParenExpr:
     case CXCursor_CStyleCastExpr:
         if (ch.n >= 1 && clang_getCursorKind(ch.v[ch.n - 1]) != CXCursor_TypeRef) {
-            expr_text(ch.v[ch.n - 1], b, depth + 1);
+            expr_text(f, ch.v[ch.n - 1], b, depth + 1);
             return;
         }
         break;
@@ -208,16 +231,22 @@ static void expr_text(CXCursor c, ftl_buf *b, int depth)
         for (int i = 0; i < na; i++) {
             if (i)
                 ftl_buf_puts(b, ", ");
-            expr_text(clang_Cursor_getArgument(c, (unsigned)i), b, depth + 1);
+            expr_text(f, clang_Cursor_getArgument(c, (unsigned)i), b, depth + 1);
         }
         ftl_buf_puts(b, ")");
         return;
     }
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_CharacterLiteral:
+        literal_text(f, c, b);
+        return;
     case CXCursor_ArraySubscriptExpr:
         if (ch.n == 2) {
-            expr_text(ch.v[0], b, depth + 1);
+            expr_text(f, ch.v[0], b, depth + 1);
             ftl_buf_puts(b, "[");
-            expr_text(ch.v[1], b, depth + 1);
+            expr_text(f, ch.v[1], b, depth + 1);
             ftl_buf_puts(b, "]");
             return;
         }
@@ -228,10 +257,10 @@ static void expr_text(CXCursor c, ftl_buf *b, int depth)
     ftl_buf_puts(b, "...");
 }
 
-static char *pretty(CXCursor c)
+static char *pretty(const ftl_file *f, CXCursor c)
 {
     ftl_buf b = {0};
-    expr_text(c, &b, 0);
+    expr_text(f, c, &b, 0);
     return ftl_buf_steal(&b);
 }
 
@@ -270,7 +299,7 @@ static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, ftl_arg *a)
     }
     if (in_macro(clang_getRangeStart(clang_getCursorExtent(u))) ||
         in_macro(clang_getRangeEnd(clang_getCursorExtent(u))))
-        a->text = pretty(u);   /* the source range spans a macro body: print the expression */
+        a->text = pretty(ctx->cur_file, u);   /* the source range spans a macro body: print the expression */
     else
         a->text = slice_text(ctx->cur_file, a->begin, a->end);
     if (clang_getCursorKind(u) == CXCursor_DeclRefExpr)

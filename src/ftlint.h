@@ -13,6 +13,7 @@
 enum ftl_color { FTL_COLOR_AUTO, FTL_COLOR_ALWAYS, FTL_COLOR_NEVER };
 enum ftl_severity { FTL_SEV_NOTE, FTL_SEV_WARNING, FTL_SEV_ERROR };
 enum ftl_confidence { FTL_CONF_MEDIUM, FTL_CONF_HIGH };
+enum ftl_format { FTL_FORMAT_TEXT, FTL_FORMAT_JSON, FTL_FORMAT_SARIF };
 
 /* A growable array of owned strings. */
 typedef struct ftl_strv {
@@ -37,6 +38,9 @@ typedef struct ftl_config {
     bool use_color;          /* resolved from color and isatty */
     ftl_strv fresh_functions;   /* extra functions known to return fresh containers */
     unsigned min_python;     /* PY_VERSION_HEX of the oldest supported Python (fixes), 0: 3.9 */
+    enum ftl_format format;  /* --format */
+    char *output;            /* -o FILE, or NULL for standard output */
+    char *source_root;       /* --source-root DIR (SARIF's %SRCROOT%), or NULL: the current directory */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */

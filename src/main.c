@@ -8,8 +8,10 @@
 #include "report.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void list_rules(FILE *out)
@@ -112,10 +114,30 @@ static void print_summary(const ftl_config *cfg, const ftl_run *run)
     fputc('\n', stderr);
 }
 
+/* Checks that the report can be written where -o says and that --source-root is a directory,
+ * before spending time on the analysis. */
+static bool check_report_options(ftl_config *cfg)
+{
+    if (!ftl_output_check(cfg->output, stderr))
+        return false;
+    if (cfg->output && cfg->color != FTL_COLOR_ALWAYS)
+        cfg->use_color = false;
+    struct stat st;
+    if (cfg->source_root && stat(cfg->source_root, &st) != 0) {
+        fprintf(stderr, "ftlint: --source-root %s: %s\n", cfg->source_root, strerror(errno));
+        return false;
+    }
+    if (cfg->source_root && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "ftlint: --source-root %s: not a directory\n", cfg->source_root);
+        return false;
+    }
+    return true;
+}
+
 static int lint(ftl_cli *cli)
 {
     ftl_config *cfg = &cli->cfg;
-    if (!ftl_setup_python_include(cfg))
+    if (!check_report_options(cfg) || !ftl_setup_python_include(cfg))
         return 2;
     ftl_run run;
     ftl_run_analysis(cfg, &run);
@@ -137,14 +159,16 @@ static int lint(ftl_cli *cli)
             fprintf(stderr, "ftlint: fixed %zu finding%s in %zu file%s\n", st.fixed,
                     st.fixed == 1 ? "" : "s", st.files_changed, st.files_changed == 1 ? "" : "s");
     }
-    ftl_report_text(stdout, &run.findings, cfg);
-    fflush(stdout);
-    print_summary(cfg, &run);
     int status = run.findings.n ? 1 : 0;
     if (fix_failed)
         status = 2;
     if (run.nfailed || run.list.missing.n)
         status = 2;
+    ftl_output out;
+    if (!ftl_output_open(&out, cfg->output, stderr) ||
+        !ftl_output_commit(&out, ftl_formatter_of(cfg->format)->write(out.f, &run, cfg), stderr))
+        status = 2;
+    print_summary(cfg, &run);
     ftl_run_free(&run);
     return status;
 }

@@ -1,6 +1,7 @@
 /* options.c: the option table (one row per option: names, argument, help) and the parser that
  * walks it. --help is generated from the same table, so the two never disagree. */
 #include "options.h"
+#include "report.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@ enum opt_id {
     OPT_INCLUDE, OPT_DEFINE, OPT_UNDEF, OPT_PYINC, OPT_STD, OPT_SELECT, OPT_IGNORE,
     OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
     OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_MIN_PYTHON,
+    OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT,
 };
 
 typedef struct opt {
@@ -37,6 +39,9 @@ static const opt options[] = {
     {"quiet", 'q', NULL, OPT_QUIET, "print only the finding lines, no source excerpt or summary"},
     {"verbose", 'v', NULL, OPT_VERBOSE, "also print each file's compiler errors"},
     {"color", 0, "WHEN", OPT_COLOR, "colour the output: auto, always or never (default auto)"},
+    {"format", 0, "FORMAT", OPT_FORMAT, "output format: text, json or sarif (default text)"},
+    {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE (replaced only once complete)"},
+    {"source-root", 0, "DIR", OPT_SOURCE_ROOT, "SARIF paths are relative to DIR (default: the current directory)"},
     {"version", 0, NULL, OPT_VERSION, "print the version and exit"},
     {"help", 'h', NULL, OPT_HELP, "print this help and exit"},
 };
@@ -194,6 +199,28 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
             return false;
         }
         return true;
+    case OPT_FORMAT:
+        if (!ftl_format_from_name(val, &cfg->format)) {
+            fprintf(err, "ftlint: --format: '%s' is not one of %s\n", val, ftl_format_names());
+            return false;
+        }
+        return true;
+    case OPT_OUTPUT:
+    case OPT_SOURCE_ROOT:
+        if (!*val) {
+            fprintf(err, "ftlint: %s needs a non-empty argument\n",
+                    o->id == OPT_OUTPUT ? "-o" : "--source-root");
+            return false;
+        }
+        s = ftl_xstrdup(val);
+        if (o->id == OPT_OUTPUT) {
+            free(cfg->output);
+            cfg->output = s;
+        } else {
+            free(cfg->source_root);
+            cfg->source_root = s;
+        }
+        return true;
     case OPT_VERSION:
         cli->action = FTL_ACT_VERSION;
         return true;
@@ -319,6 +346,8 @@ void ftl_cli_free(ftl_cli *cli)
     ftl_strv_free(&c->fresh_functions);
     free(c->python_include);
     free(c->std);
+    free(c->output);
+    free(c->source_root);
     free(c->enabled);
     free(cli->explain);
     memset(cli, 0, sizeof *cli);

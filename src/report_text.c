@@ -122,3 +122,9 @@ void ftl_report_text(FILE *out, const ftl_findings *fs, const ftl_config *cfg)
     free(sc.path);
     free(sc.text);
 }
+
+bool ftl_write_text(FILE *out, const ftl_run *run, const ftl_config *cfg)
+{
+    ftl_report_text(out, &run->findings, cfg);
+    return true;
+}
