@@ -36,6 +36,17 @@ typedef struct ftl_config {
     enum ftl_color color;
     bool use_color;          /* resolved from color and isatty */
     ftl_strv fresh_functions;   /* extra functions known to return fresh containers */
+
+    /* Workflow: compilation database, linting standard input, .ftlint.json. All owned by the
+     * config and released by ftl_workflow_free (config.c). */
+    struct ftl_compdb *compdb;   /* -p or discovered; NULL: default flags for every file */
+    char *stdin_filename;        /* --stdin-filename NAME: NAME's text is stdin_text */
+    char *stdin_text;
+    size_t stdin_len;
+    struct ftl_lockpair *lock_pairs;   /* project lock/unlock functions ("lock_functions") */
+    size_t nlock_pairs;
+    unsigned min_python;         /* oldest supported Python as 0xMMmm0000 (PY_VERSION_HEX), 0 unset */
+    struct ftl_project *project; /* per-path ignores, excludes, severities of .ftlint.json, or NULL */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */
@@ -122,6 +133,13 @@ enum ftl_lock_kind {
     FTL_LOCK_ANY = 3,
 };
 
+/* A project function pair that opens and closes a lock region, from .ftlint.json. */
+typedef struct ftl_lockpair {
+    char *lock, *unlock;
+    enum ftl_lock_kind kind;
+    int objarg;              /* argument naming the locked object, -1 for none */
+} ftl_lockpair;
+
 struct ftl_ctx;
 typedef struct ftl_ctx ftl_ctx;
 
@@ -191,6 +209,7 @@ typedef struct ftl_file_result {
     char *reason;            /* first error, failure or skip reason; may be NULL */
     unsigned nerrors;
     ftl_strv errors;         /* formatted clang errors (for -v) */
+    struct ftl_suppressions *suppressions;  /* ftlint: directives of its project files */
 } ftl_file_result;
 
 /* Analyses one file (C or C++ source, or a header given explicitly). Appends findings to out

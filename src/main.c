@@ -1,11 +1,13 @@
 /* main.c: the ftlint command: parses options, finds the files, analyses each one, prints the
  * findings and decides the exit status (0 clean, 1 findings, 2 usage error or failed file). */
+#include "baseline.h"
 #include "discover.h"
 #include "driver.h"
 #include "ftlint.h"
 #include "options.h"
 #include "report.h"
 #include "util.h"
+#include "workflow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -106,19 +108,58 @@ static void print_summary(const ftl_config *cfg, const ftl_run *run)
     fputc('\n', stderr);
 }
 
-static int lint(ftl_config *cfg)
+/* --write-baseline: record the findings instead of reporting them. */
+static int write_baseline(const ftl_cli *cli, const ftl_run *run, int status)
 {
-    if (!ftl_setup_python_include(cfg))
+    if (!ftl_baseline_write(cli->write_baseline, &run->findings, stderr))
+        return 2;
+    if (!cli->cfg.quiet)
+        fprintf(stderr, "ftlint: wrote %zu finding%s to %s\n", run->findings.n,
+                run->findings.n == 1 ? "" : "s", cli->write_baseline);
+    return status == 2 ? 2 : 0;
+}
+
+/* --baseline: after the summary, how many findings it hid and (-v) how many entries are
+ * stale. */
+static void baseline_notes(const ftl_config *cfg, const ftl_baseline *bl, size_t hidden)
+{
+    if (!cfg->quiet && hidden)
+        fprintf(stderr, "ftlint: %zu more finding%s recorded in %s not shown\n", hidden,
+                hidden == 1 ? "" : "s", bl->file);
+    size_t stale = ftl_baseline_unmatched(bl);
+    if (cfg->verbose && stale)
+        fprintf(stderr, "ftlint: %zu entr%s of %s no longer match a finding (fixed or changed); "
+                        "--write-baseline %s refreshes it\n",
+                stale, stale == 1 ? "y" : "ies", bl->file, bl->file);
+}
+
+static int lint(ftl_cli *cli)
+{
+    ftl_config *cfg = &cli->cfg;
+    ftl_baseline *bl = NULL;
+    if (!ftl_workflow_setup(cli, stderr) || !ftl_setup_python_include(cfg))
+        return 2;
+    if (cli->baseline && !(bl = ftl_baseline_load(cli->baseline, stderr)))
         return 2;
     ftl_run run;
     ftl_run_analysis(cfg, &run);
     print_file_notes(cfg, &run);
+    ftl_workflow_notes(cfg, &run, stderr);
+    int status = run.nfailed || run.list.missing.n ? 2 : 0;
+    if (cli->write_baseline) {
+        status = write_baseline(cli, &run, status);
+        ftl_run_free(&run);
+        return status;
+    }
+    size_t hidden = bl ? ftl_baseline_filter(bl, &run.findings) : 0;
     ftl_report_text(stdout, &run.findings, cfg);
     fflush(stdout);
     print_summary(cfg, &run);
-    int status = run.findings.n ? 1 : 0;
-    if (run.nfailed || run.list.missing.n)
-        status = 2;
+    if (bl)
+        baseline_notes(cfg, bl, hidden);
+    if (status == 0 && run.findings.n)
+        status = 1;
+    ftl_baseline_free(bl);
     ftl_run_free(&run);
     return status;
 }
@@ -150,7 +191,7 @@ int main(int argc, char **argv)
         break;
     case FTL_ACT_LINT:
         cli.cfg.use_color = want_color(cli.cfg.color);
-        status = lint(&cli.cfg);
+        status = lint(&cli);
         break;
     }
     ftl_cli_free(&cli);

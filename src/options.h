@@ -10,6 +10,13 @@ typedef struct ftl_cli {
     ftl_config cfg;
     enum ftl_action action;
     char *explain;           /* --explain RULE */
+    /* Workflow options (the configuration file is read after parsing, see config.h). */
+    ftl_strv selects, ignores;   /* --select/--ignore as given, re-applied over .ftlint.json */
+    char *compdb;            /* -p PATH */
+    char *config_file;       /* --config FILE */
+    bool no_config;          /* --no-config */
+    char *baseline;          /* --baseline FILE */
+    char *write_baseline;    /* --write-baseline FILE */
 } ftl_cli;
 
 /* Parses argv into cli. On a usage error prints one message to err and returns false. */

@@ -67,7 +67,7 @@ static bool rule_wants_kind(const ftl_rule *r, enum CXCursorKind k)
 
 bool ftl_name_interesting(const ftl_ctx *ctx, const char *name)
 {
-    if (ftl_is_lock_name(name))
+    if (ftl_is_lock_name(ctx->cfg, name))
         return true;
     for (size_t i = 0; i < ftl_nrules; i++)
         if (ctx->enabled[i] && rule_wants_name(ftl_rules[i], name))
@@ -535,7 +535,7 @@ static void process_function(ftl_ctx *ctx, CXCursor c)
         fn.calls[w++] = fn.calls[r];
     }
     fn.ncalls = w;
-    ftl_func_build_escapes(&fn);
+    ftl_func_build_escapes(ctx->cfg, &fn);
     ftl_func_build_regions(ctx, &fn);
 
     /* Dispatch the function itself, then its calls and wanted nodes in source order. */
