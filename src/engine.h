@@ -94,6 +94,8 @@ struct ftl_ctx {
 };
 
 /* walk.c */
+/* clang_File_isEqual that also tells apart files existing only in memory (see walk.c). */
+bool ftl_same_file(CXFile a, CXFile b);
 ftl_file *ftl_file_of(ftl_ctx *ctx, CXSourceLocation loc, unsigned *offset);
 void ftl_offset_to_linecol(const ftl_file *f, unsigned offset, unsigned *line, unsigned *col);
 /* The canonical API name for a callee or macro spelling: resolves aliases the headers introduce

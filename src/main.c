@@ -128,9 +128,9 @@ static void baseline_notes(const ftl_config *cfg, const ftl_baseline *bl, size_t
                 hidden == 1 ? "" : "s", bl->file);
     size_t stale = ftl_baseline_unmatched(bl);
     if (cfg->verbose && stale)
-        fprintf(stderr, "ftlint: %zu entr%s of %s no longer match a finding (fixed or changed); "
+        fprintf(stderr, "ftlint: %s: %zu entr%s no longer match%s a finding (fixed or changed); "
                         "--write-baseline %s refreshes it\n",
-                stale, stale == 1 ? "y" : "ies", bl->file, bl->file);
+                bl->file, stale, stale == 1 ? "y" : "ies", stale == 1 ? "es" : "", bl->file);
 }
 
 static int lint(ftl_cli *cli)
