@@ -355,6 +355,35 @@ START_TEST(config_errors_name_the_key)
 }
 END_TEST
 
+/* The example in the README is a configuration ftlint accepts. */
+START_TEST(config_readme_example)
+{
+    size_t len;
+    char *readme = ftl_read_file("README.md", &len);
+    ck_assert_ptr_nonnull(readme);
+    const char *sec = strstr(readme, "### Project configuration");
+    ck_assert_ptr_nonnull(sec);
+    const char *b = strstr(sec, "```json\n");
+    ck_assert_ptr_nonnull(b);
+    b += 8;
+    const char *e = strstr(b, "```");
+    ck_assert_ptr_nonnull(e);
+    char *d = project("config"), *out;
+    char *path = ftl_xasprintf("%s/example.json", d);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fwrite(b, 1, (size_t)(e - b), f);
+    fclose(f);
+    ck_assert_int_eq(in_dir(d, "-v --config example.json src/lock.c", &out), 1);
+    HAS(out, "using configuration example.json");
+    HAS(out, "src/lock.c:12:30: error: PyDict_GetItem");    /* its "severity" applies */
+    free(out);
+    free(path);
+    free(readme);
+    remove_project(d);
+}
+END_TEST
+
 START_TEST(config_unit)
 {
     unsigned v;
@@ -578,6 +607,7 @@ int main(void)
     tcase_add_test(tc, config_applied);
     tcase_add_test(tc, config_rule_selection);
     tcase_add_test(tc, config_errors_name_the_key);
+    tcase_add_test(tc, config_readme_example);
     tcase_add_test(tc, config_unit);
     tcase_add_test(tc, directive_scanner);
     tcase_add_test(tc, suppressions_in_headers_across_units);
