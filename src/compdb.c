@@ -10,6 +10,8 @@
 
 #include <clang-c/CXCompilationDatabase.h>
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +296,40 @@ done:
     return ok;
 }
 
+/* The directory of libclang's builtin headers (stddef.h...), found the way libclang finds it:
+ * next to the library, clang/MAJOR or clang/MAJOR.MINOR.PATCH. With a database's compiler as
+ * argv[0] the driver would derive it from that compiler's location instead, which fails for
+ * "gcc" (and yields a relative path that -working-directory then breaks). Caller frees. */
+static char *find_resource_dir(void)
+{
+    Dl_info info;
+    if (!dladdr((void *)clang_getClangVersion, &info) || !info.dli_fname)
+        return NULL;
+    char *lib = ftl_path_abs(info.dli_fname);
+    char *libdir = ftl_path_dirname(lib);
+    char *ver = ftl_cxstr(clang_getClangVersion());
+    char *res = NULL;
+    const char *v = strstr(ver, "version ");
+    if (v) {
+        v += 8;
+        size_t full = strspn(v, "0123456789."), major = strspn(v, "0123456789");
+        char *cands[2] = {ftl_xasprintf("%s/clang/%.*s", libdir, (int)major, v),
+                          ftl_xasprintf("%s/clang/%.*s", libdir, (int)full, v)};
+        for (int i = 0; i < 2; i++) {
+            char *probe = ftl_xasprintf("%s/include/stddef.h", cands[i]);
+            struct stat st;
+            if (!res && stat(probe, &st) == 0)
+                res = ftl_xstrdup(cands[i]);
+            free(probe);
+            free(cands[i]);
+        }
+    }
+    free(ver);
+    free(libdir);
+    free(lib);
+    return res;
+}
+
 static char *cxstr(CXString s)
 {
     return ftl_cxstr(s);
@@ -345,6 +381,7 @@ ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
     }
     db = ftl_xcalloc(1, sizeof *db);
     db->path = ftl_xstrdup(file);
+    db->resource_dir = find_resource_dir();
     cmds = clang_CompilationDatabase_getAllCompileCommands(cdb);
     unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
     size_t cap = 0;
@@ -414,6 +451,7 @@ void ftl_compdb_free(ftl_compdb *db)
     }
     free(db->cmds);
     free(db->path);
+    free(db->resource_dir);
     ftl_strv_free(&db->unsafe);
     ftl_strv_free(&db->unused);
     free(db);

@@ -26,6 +26,7 @@ typedef struct ftl_compdb {
     size_t n;
     ftl_strv unsafe;         /* distinct flags dropped because they load code or run tools */
     ftl_strv unused;         /* distinct flags dropped because the analysis cannot use them */
+    char *resource_dir;      /* libclang's own builtin headers (absolute), or NULL */
 } ftl_compdb;
 
 /* Searches start (a file or directory), its parents and their build/ folders for

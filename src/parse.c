@@ -35,6 +35,10 @@ static void push_compdb_args(const ftl_config *cfg, const ftl_compile_cmd *cmd, 
 {
     for (size_t i = 0; i < cmd->argv.n; i++)
         ftl_strv_push(args, cmd->argv.v[i]);
+    if (cfg->compdb->resource_dir) {
+        ftl_strv_push(args, "-resource-dir");
+        ftl_strv_push(args, cfg->compdb->resource_dir);
+    }
     for (size_t i = 0; i < cmd->python_dirs.n && !cfg->python_include_given; i++) {
         ftl_strv_push(args, "-isystem");
         ftl_strv_push(args, cmd->python_dirs.v[i]);

@@ -91,7 +91,7 @@ char *ftl_path_display(const char *abs)
 {
     char *cwd = getcwd(NULL, 0);
     char *r = NULL;
-    if (cwd && abs[0] == '/') {
+    if (cwd && abs[0] == '/' && strcmp(cwd, "/") != 0) {    /* "tmp/x.c" would only confuse */
         const char *rest = ftl_path_under(abs, cwd);
         if (rest && *rest)
             r = ftl_xstrdup(rest);

@@ -82,10 +82,12 @@ START_TEST(compdb_explicit_and_discovered)
     HAS(out, "src/mod.c:10:19: warning: PyDict_GetItem returns a borrowed reference to a value of dict 'registry'");
     free(out);
     /* The JSON file itself, and an absolute path from another directory. */
-    char *args = ftl_xasprintf("-q -p %s/build/compile_commands.json %s/src/mod.c", d, d);
+    char *args = ftl_xasprintf("-p %s/build/compile_commands.json %s/src/mod.c", d, d);
     ck_assert_int_eq(in_dir("/", args, &out), 1);
     char *want = ftl_xasprintf("%s/src/mod.c:10:19: warning: PyDict_GetItem", d);
     HAS(out, want);
+    /* clang's own headers are found whatever the compiler and the current directory. */
+    HAS(out, "ftlint: 1 finding; 1 file analysed\n");
     free(want);
     free(args);
     free(out);
