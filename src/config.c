@@ -526,8 +526,9 @@ void ftl_config_filter(const ftl_config *cfg, ftl_findings *fs)
     for (size_t i = 0; i < fs->n; i++) {
         ftl_finding *f = &fs->v[i];
         int r = ftl_rule_lookup(f->rule->code);
-        bool drop = false;
-        if (r >= 0 && p->npath_ignores) {
+        /* An excluded header reached through an #include of another file reports nothing. */
+        bool drop = ftl_config_excluded(cfg, f->path);
+        if (!drop && r >= 0 && p->npath_ignores) {
             char *rel = relative_to_project(p, f->path);
             for (size_t k = 0; rel && k < p->npath_ignores && !drop; k++)
                 drop = p->path_ignores[k].rules[r] && glob_matches(p->path_ignores[k].glob, rel);

@@ -39,7 +39,8 @@ bool ftl_config_resolve_rules(ftl_config *cfg, const ftl_strv *cli_select,
                               const ftl_strv *cli_ignore, FILE *err);
 /* True when path (as given or found) matches an "exclude" glob. */
 bool ftl_config_excluded(const ftl_config *cfg, const char *path);
-/* Applies "per_path_ignores" (drops findings) and "severity" (rewrites severities). */
+/* Applies "exclude" and "per_path_ignores" (drops findings, also in headers of excluded or
+ * ignored paths reached through #include) and "severity" (rewrites severities). */
 void ftl_config_filter(const ftl_config *cfg, ftl_findings *fs);
 /* Parses "3.9"-style versions into 0xMMmm0000; returns false when malformed. */
 bool ftl_parse_python_version(const char *s, unsigned *hex);

@@ -1,5 +1,6 @@
 /* lock.c: the project's own lock functions ("lock_functions") protect the lookup. */
 #include <Python.h>
+#include "../vendor/shim.h"
 
 extern void registry_lock(PyObject *obj);
 extern void registry_unlock(PyObject *obj);
