@@ -100,10 +100,10 @@ static void parse_list(ftl_directive *d, const char *p, size_t n)
         }
         int r = ftl_rule_lookup(name);
         if (r < 0) {
-            set_error(d, ftl_xasprintf("unknown rule '%s' in ftlint: %s", name, d->text), list_help);
+            set_error(d, ftl_xasprintf("unknown rule '%s' in ftlint: %s; name a rule from ftlint --list-rules", name, d->text), list_help);
         } else if (strcmp(ftl_rules[r]->code, "FT008") == 0 || strcmp(ftl_rules[r]->code, "FT009") == 0) {
             set_error(d,
-                      ftl_xasprintf("%s %s cannot be suppressed by a comment", ftl_rules[r]->code,
+                      ftl_xasprintf("%s %s cannot be suppressed by a comment; turn it off with --ignore", ftl_rules[r]->code,
                                     ftl_rules[r]->name),
                       "fix or delete the comment it reports, or turn the rule off with --ignore or "
                       "\"ignore\" in .ftlint.json");
@@ -114,7 +114,7 @@ static void parse_list(ftl_directive *d, const char *p, size_t n)
         free(name);
     }
     if (!any)
-        set_error(d, ftl_xasprintf("ftlint: %s names no rule", d->text), list_help);
+        set_error(d, ftl_xasprintf("ftlint: %s names no rule; list codes or names, or * for every rule", d->text), list_help);
 }
 
 /* Looks for directives in the comment text [b, e) that ends on line last_line. */
@@ -170,23 +170,23 @@ static void scan_comment(scanner *s, size_t b, size_t e, unsigned last_line)
         d->hash_unused = hash_line(s, d->line, "FT008");
         d->hash_bad = hash_line(s, d->line, "FT009");
         if (!known) {
-            set_error(d, ftl_xasprintf("unknown ftlint: directive '%.*s'", (int)vlen, s->text + vb),
+            set_error(d, ftl_xasprintf("unknown ftlint: directive '%.*s'; write ftlint: ignore[CODES]", (int)vlen, s->text + vb),
                       "write ftlint: ignore[CODES] for this line and the next, or "
                       "ftlint: ignore-file[CODES] near the top of the file for all of it");
         } else if (!bracket) {
-            set_error(d, ftl_xasprintf("ftlint: %.*s needs the rules to ignore in brackets", (int)vlen,
+            set_error(d, ftl_xasprintf("ftlint: %.*s needs the rules to ignore in brackets, e.g. ignore[FT001]", (int)vlen,
                                        s->text + vb),
                       list_help);
         } else if (close >= e || s->text[close] != ']') {
-            set_error(d, ftl_xasprintf("ftlint: %s: the rule list has no closing ']'", d->text),
+            set_error(d, ftl_xasprintf("ftlint: %s: close the rule list with ']'", d->text),
                       list_help);
         } else {
             parse_list(d, s->text + q + 1, close - q - 1);
         }
         if (d->file_level && d->line > FTL_IGNORE_FILE_LINES)
             set_error(d,
-                      ftl_xasprintf("ftlint: ignore-file must be in the first %d lines of the file; "
-                                    "this one has no effect",
+                      ftl_xasprintf("ftlint: ignore-file has no effect after line %d; move it to the top "
+                                    "of the file",
                                     FTL_IGNORE_FILE_LINES),
                       "move it to the top of the file, or use ftlint: ignore[CODES] on the line of "
                       "the finding or the line above");
