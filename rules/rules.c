@@ -5,9 +5,13 @@
 #include <string.h>
 
 extern const ftl_rule ftl_rule_borrowed_ref;
+extern const ftl_rule ftl_rule_unused_suppression;
+extern const ftl_rule ftl_rule_bad_suppression;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
+    &ftl_rule_unused_suppression,
+    &ftl_rule_bad_suppression,
 };
 
 const size_t ftl_nrules = sizeof ftl_rules / sizeof *ftl_rules;

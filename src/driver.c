@@ -1,7 +1,9 @@
 /* driver.c: the analysis of a whole run: discovery, one libclang index, every file in turn,
  * findings merged, sorted and de-duplicated. */
 #include "driver.h"
+#include "config.h"
 #include "pyinclude.h"
+#include "suppress.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -27,10 +29,30 @@ bool ftl_setup_python_include(ftl_config *cfg)
     return true;
 }
 
+/* Drops the files .ftlint.json excludes; returns how many. */
+static size_t exclude_files(const ftl_config *cfg, ftl_strv *files)
+{
+    size_t w = 0, n = files->n;
+    for (size_t i = 0; i < n; i++) {
+        if (ftl_config_excluded(cfg, files->v[i]))
+            free(files->v[i]);
+        else
+            files->v[w++] = files->v[i];
+    }
+    files->n = w;
+    if (files->v)
+        files->v[w] = NULL;
+    return n - w;
+}
+
 void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
 {
     memset(run, 0, sizeof *run);
-    ftl_discover(&cfg->paths, &run->list);
+    if (cfg->stdin_filename)
+        ftl_strv_push(&run->list.files, cfg->stdin_filename);   /* the text comes from stdin */
+    else
+        ftl_discover(&cfg->paths, &run->list);
+    run->nexcluded = exclude_files(cfg, &run->list.files);
     run->nskipped = run->list.nskipped;
     CXIndex index = clang_createIndex(1, 0);
     for (size_t i = 0; i < run->list.files.n; i++) {
@@ -47,6 +69,10 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
             run->nerrors++;
     }
     clang_disposeIndex(index);
+    ftl_findings_sort_unique(&run->findings);
+    /* Suppression comments and .ftlint.json filters, then sort again for the new findings. */
+    ftl_suppress_apply(cfg, run->files, run->nfiles, &run->findings);
+    ftl_config_filter(cfg, &run->findings);
     ftl_findings_sort_unique(&run->findings);
 }
 

@@ -10,6 +10,7 @@ typedef struct ftl_run {
     size_t nfiles, capfiles;
     ftl_filelist list;       /* discovered files, skipped files, missing paths */
     size_t nfailed, nerrors, nskipped;
+    size_t nexcluded;        /* files left out by "exclude" in .ftlint.json */
 } ftl_run;
 
 /* Resolves the Python include directory (cfg->python_include), printing the note about missing

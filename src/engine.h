@@ -94,6 +94,8 @@ struct ftl_ctx {
 };
 
 /* walk.c */
+/* clang_File_isEqual that also tells apart files existing only in memory (see walk.c). */
+bool ftl_same_file(CXFile a, CXFile b);
 ftl_file *ftl_file_of(ftl_ctx *ctx, CXSourceLocation loc, unsigned *offset);
 void ftl_offset_to_linecol(const ftl_file *f, unsigned offset, unsigned *line, unsigned *col);
 /* The canonical API name for a callee or macro spelling: resolves aliases the headers introduce
@@ -114,9 +116,10 @@ bool ftl_is_refcount_op(const char *name);
 
 /* facts.c */
 void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn);
-void ftl_func_build_escapes(ftl_func *fn);
-/* Lock table lookups, also used by walk.c to keep lock macros. */
-bool ftl_is_lock_name(const char *name);
+void ftl_func_build_escapes(const ftl_config *cfg, ftl_func *fn);
+/* Lock table lookups (built-in table and cfg->lock_pairs), also used by walk.c to keep lock
+ * macros. */
+bool ftl_is_lock_name(const ftl_config *cfg, const char *name);
 /* Text normalised for comparison: drops casts to PyObject*, _PyObject_CAST(), spaces. */
 char *ftl_normalise_expr(const char *text);
 

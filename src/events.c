@@ -124,9 +124,9 @@ static bool cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *b, unsigned *e)
     unsigned ob, oe;
     clang_getFileLocation(clang_getRangeStart(r), &fb, NULL, NULL, &ob);
     clang_getFileLocation(clang_getRangeEnd(r), &fe, NULL, NULL, &oe);
-    if (!fb || !clang_File_isEqual(fb, ctx->cur_file->file))
+    if (!fb || !ftl_same_file(fb, ctx->cur_file->file))
         return false;
-    if (!fe || !clang_File_isEqual(fe, fb) || oe < ob)
+    if (!fe || !ftl_same_file(fe, fb) || oe < ob)
         oe = ob;
     *b = ob;
     *e = oe;

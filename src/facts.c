@@ -51,17 +51,34 @@ static const lockfn lockfns[] = {
     {"ReleaseSRWLockExclusive", FTL_LOCK_MUTEX, false, 0},
 };
 
-static const lockfn *find_lockfn(const char *name)
+/* Looks name up in the built-in table, then in the project's pairs (cfg->lock_pairs, from
+ * .ftlint.json); fills *out and returns true when it opens or closes a lock region. */
+static bool find_lockfn(const ftl_config *cfg, const char *name, lockfn *out)
 {
-    for (size_t i = 0; i < sizeof lockfns / sizeof *lockfns; i++)
-        if (strcmp(lockfns[i].name, name) == 0)
-            return &lockfns[i];
-    return NULL;
+    for (size_t i = 0; i < sizeof lockfns / sizeof *lockfns; i++) {
+        if (strcmp(lockfns[i].name, name) == 0) {
+            *out = lockfns[i];
+            return true;
+        }
+    }
+    for (size_t i = 0; cfg && i < cfg->nlock_pairs; i++) {
+        const ftl_lockpair *p = &cfg->lock_pairs[i];
+        if (strcmp(p->lock, name) == 0) {
+            *out = (lockfn){p->lock, p->kind, true, p->objarg};
+            return true;
+        }
+        if (strcmp(p->unlock, name) == 0) {
+            *out = (lockfn){p->unlock, p->kind, false, -1};
+            return true;
+        }
+    }
+    return false;
 }
 
-bool ftl_is_lock_name(const char *name)
+bool ftl_is_lock_name(const ftl_config *cfg, const char *name)
 {
-    return find_lockfn(name) != NULL;
+    lockfn lf;
+    return find_lockfn(cfg, name, &lf);
 }
 
 /* Drops whitespace, a leading '&', `(PyObject *)`-style casts and _PyObject_CAST(...). */
@@ -113,11 +130,11 @@ static int cmp_vev(const void *a, const void *b)
 /* Adds an escape event for every variable passed to a call that may keep it: any argument of a
  * function outside the C API, any argument after the first of a C API function (the first is
  * the object operated on), except for reference-count operations. */
-void ftl_func_build_escapes(ftl_func *fn)
+void ftl_func_build_escapes(const ftl_config *cfg, ftl_func *fn)
 {
     for (size_t i = 0; i < fn->ncalls; i++) {
         const ftl_call *c = &fn->calls[i];
-        if (ftl_is_refcount_op(c->name) || ftl_is_lock_name(c->name))
+        if (ftl_is_refcount_op(c->name) || ftl_is_lock_name(cfg, c->name))
             continue;
         bool capi = strncmp(c->name, "Py", 2) == 0 || strncmp(c->name, "_Py", 3) == 0;
         for (int j = 0; j < c->nargs; j++) {
@@ -137,32 +154,31 @@ void ftl_func_build_escapes(ftl_func *fn)
 
 void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
 {
-    (void)ctx;
     typedef struct open_lock {
         size_t call;
-        const lockfn *fnd;
+        lockfn fnd;
     } open_lock;
     open_lock *stack = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < fn->ncalls; i++) {
-        const lockfn *lf = find_lockfn(fn->calls[i].name);
-        if (!lf)
+        lockfn lf;
+        if (!find_lockfn(ctx->cfg, fn->calls[i].name, &lf))
             continue;
-        if (lf->begin) {
+        if (lf.begin) {
             ftl_grow((void **)&stack, &cap, n + 1, sizeof *stack);
             stack[n++] = (open_lock){i, lf};
             continue;
         }
         for (size_t k = n; k-- > 0;) {
-            if (stack[k].fnd->kind != lf->kind)
+            if (stack[k].fnd.kind != lf.kind)
                 continue;
             const ftl_call *b = &fn->calls[stack[k].call];
-            const ftl_arg *obj = stack[k].fnd->objarg >= 0 && stack[k].fnd->objarg < b->nargs
-                                     ? &b->args[stack[k].fnd->objarg]
+            const ftl_arg *obj = stack[k].fnd.objarg >= 0 && stack[k].fnd.objarg < b->nargs
+                                     ? &b->args[stack[k].fnd.objarg]
                                      : NULL;
             ftl_grow((void **)&fn->regions, &fn->capregions, fn->nregions + 1, sizeof *fn->regions);
             fn->regions[fn->nregions++] = (ftl_region){
-                .begin = b->offset, .end = fn->calls[i].offset, .kind = lf->kind,
+                .begin = b->offset, .end = fn->calls[i].offset, .kind = lf.kind,
                 .var = obj ? obj->var : -1, .objtext = obj ? ftl_normalise_expr(obj->text) : NULL};
             memmove(stack + k, stack + k + 1, (n - k - 1) * sizeof *stack);
             n--;
@@ -172,12 +188,12 @@ void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
     /* A lock never released in this function protects the rest of it. */
     for (size_t k = 0; k < n; k++) {
         const ftl_call *b = &fn->calls[stack[k].call];
-        const ftl_arg *obj = stack[k].fnd->objarg >= 0 && stack[k].fnd->objarg < b->nargs
-                                 ? &b->args[stack[k].fnd->objarg]
+        const ftl_arg *obj = stack[k].fnd.objarg >= 0 && stack[k].fnd.objarg < b->nargs
+                                 ? &b->args[stack[k].fnd.objarg]
                                  : NULL;
         ftl_grow((void **)&fn->regions, &fn->capregions, fn->nregions + 1, sizeof *fn->regions);
         fn->regions[fn->nregions++] = (ftl_region){
-            .begin = b->offset, .end = fn->end, .kind = stack[k].fnd->kind,
+            .begin = b->offset, .end = fn->end, .kind = stack[k].fnd.kind,
             .var = obj ? obj->var : -1, .objtext = obj ? ftl_normalise_expr(obj->text) : NULL};
     }
     free(stack);

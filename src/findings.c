@@ -105,7 +105,7 @@ unsigned long long ftl_line_hash(const char *rule_code, const char *line, size_t
 
 void ftl_findings_take(ftl_findings *dst, ftl_findings *src)
 {
-    if (src->n) {   /* memcpy with a NULL pointer is undefined even for 0 bytes */
+    if (src->n) {            /* memcpy from a NULL src->v is undefined even for 0 bytes */
         ftl_grow((void **)&dst->v, &dst->cap, dst->n + src->n, sizeof *dst->v);
         memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
         dst->n += src->n;

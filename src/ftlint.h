@@ -37,10 +37,20 @@ typedef struct ftl_config {
     enum ftl_color color;
     bool use_color;          /* resolved from color and isatty */
     ftl_strv fresh_functions;   /* extra functions known to return fresh containers */
-    unsigned min_python;     /* PY_VERSION_HEX of the oldest supported Python (fixes), 0: 3.9 */
     enum ftl_format format;  /* --format */
     char *output;            /* -o FILE, or NULL for standard output */
     char *source_root;       /* --source-root DIR (SARIF's %SRCROOT%), or NULL: the current directory */
+
+    /* Workflow: compilation database, linting standard input, .ftlint.json. All owned by the
+     * config and released by ftl_workflow_free (config.c). */
+    struct ftl_compdb *compdb;   /* -p or discovered; NULL: default flags for every file */
+    char *stdin_filename;        /* --stdin-filename NAME: NAME's text is stdin_text */
+    char *stdin_text;
+    size_t stdin_len;
+    struct ftl_lockpair *lock_pairs;   /* project lock/unlock functions ("lock_functions") */
+    size_t nlock_pairs;
+    unsigned min_python;         /* oldest supported Python as 0xMMmm0000 (PY_VERSION_HEX), 0 unset */
+    struct ftl_project *project; /* per-path ignores, excludes, severities of .ftlint.json, or NULL */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */
@@ -128,6 +138,13 @@ enum ftl_lock_kind {
     FTL_LOCK_ANY = 3,
 };
 
+/* A project function pair that opens and closes a lock region, from .ftlint.json. */
+typedef struct ftl_lockpair {
+    char *lock, *unlock;
+    enum ftl_lock_kind kind;
+    int objarg;              /* argument naming the locked object, -1 for none */
+} ftl_lockpair;
+
 struct ftl_ctx;
 typedef struct ftl_ctx ftl_ctx;
 
@@ -197,6 +214,7 @@ typedef struct ftl_file_result {
     char *reason;            /* first error, failure or skip reason; may be NULL */
     unsigned nerrors;
     ftl_strv errors;         /* formatted clang errors (for -v) */
+    struct ftl_suppressions *suppressions;  /* ftlint: directives of its project files */
 } ftl_file_result;
 
 /* Analyses one file (C or C++ source, or a header given explicitly). Appends findings to out

@@ -1,5 +1,6 @@
 /* main.c: the ftlint command: parses options, finds the files, analyses each one, prints the
  * findings and decides the exit status (0 clean, 1 findings, 2 usage error or failed file). */
+#include "baseline.h"
 #include "discover.h"
 #include "driver.h"
 #include "fix.h"
@@ -7,6 +8,7 @@
 #include "options.h"
 #include "report.h"
 #include "util.h"
+#include "workflow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -134,21 +136,59 @@ static bool check_report_options(ftl_config *cfg)
     return true;
 }
 
+/* --write-baseline: record the findings instead of reporting them. */
+static int write_baseline(const ftl_cli *cli, const ftl_run *run, int status)
+{
+    if (!ftl_baseline_write(cli->write_baseline, &run->findings, stderr))
+        return 2;
+    if (!cli->cfg.quiet)
+        fprintf(stderr, "ftlint: wrote %zu finding%s to %s\n", run->findings.n,
+                run->findings.n == 1 ? "" : "s", cli->write_baseline);
+    return status == 2 ? 2 : 0;
+}
+
+/* --baseline: after the summary, how many findings it hid and (-v) how many entries are
+ * stale. */
+static void baseline_notes(const ftl_config *cfg, const ftl_baseline *bl, size_t hidden)
+{
+    if (!cfg->quiet && hidden)
+        fprintf(stderr, "ftlint: %zu more finding%s recorded in %s not shown\n", hidden,
+                hidden == 1 ? "" : "s", bl->file);
+    size_t stale = ftl_baseline_unmatched(bl);
+    if (cfg->verbose && stale)
+        fprintf(stderr, "ftlint: %s: %zu entr%s no longer match%s a finding (fixed or changed); "
+                        "--write-baseline %s refreshes it\n",
+                bl->file, stale, stale == 1 ? "y" : "ies", stale == 1 ? "es" : "", bl->file);
+}
+
 static int lint(ftl_cli *cli)
 {
     ftl_config *cfg = &cli->cfg;
-    if (!check_report_options(cfg) || !ftl_setup_python_include(cfg))
+    ftl_baseline *bl = NULL;
+    if (!ftl_workflow_setup(cli, stderr) || !check_report_options(cfg) ||
+        !ftl_setup_python_include(cfg))
+        return 2;
+    if (cli->baseline && !(bl = ftl_baseline_load(cli->baseline, stderr)))
         return 2;
     ftl_run run;
     ftl_run_analysis(cfg, &run);
     print_file_notes(cfg, &run);
+    ftl_workflow_notes(cfg, &run, stderr);
+    int status = run.nfailed || run.list.missing.n ? 2 : 0;
+    if (cli->write_baseline) {
+        status = write_baseline(cli, &run, status);
+        ftl_run_free(&run);
+        return status;
+    }
+    size_t hidden = bl ? ftl_baseline_filter(bl, &run.findings) : 0;
     bool fix_failed = false;
     if (cli->diff) {
         /* --diff: the diff is the output; exit 1 when there is something to change. */
         ftl_fix_stats st;
         fix_failed = !ftl_fix(cfg, &run.findings, FTL_FIX_DIFF, cli->unsafe_fixes, stdout, &st);
         fflush(stdout);
-        int status = fix_failed || run.nfailed || run.list.missing.n ? 2 : st.fixed ? 1 : 0;
+        status = fix_failed || status == 2 ? 2 : st.fixed ? 1 : 0;
+        ftl_baseline_free(bl);
         ftl_run_free(&run);
         return status;
     }
@@ -159,16 +199,18 @@ static int lint(ftl_cli *cli)
             fprintf(stderr, "ftlint: fixed %zu finding%s in %zu file%s\n", st.fixed,
                     st.fixed == 1 ? "" : "s", st.files_changed, st.files_changed == 1 ? "" : "s");
     }
-    int status = run.findings.n ? 1 : 0;
     if (fix_failed)
-        status = 2;
-    if (run.nfailed || run.list.missing.n)
         status = 2;
     ftl_output out;
     if (!ftl_output_open(&out, cfg->output, stderr) ||
         !ftl_output_commit(&out, ftl_formatter_of(cfg->format)->write(out.f, &run, cfg), stderr))
         status = 2;
     print_summary(cfg, &run);
+    if (bl)
+        baseline_notes(cfg, bl, hidden);
+    if (status == 0 && run.findings.n)
+        status = 1;
+    ftl_baseline_free(bl);
     ftl_run_free(&run);
     return status;
 }

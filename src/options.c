@@ -2,6 +2,7 @@
  * walks it. --help is generated from the same table, so the two never disagree. */
 #include "options.h"
 #include "report.h"
+#include "config.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -12,6 +13,8 @@ enum opt_id {
     OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
     OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_MIN_PYTHON,
     OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT,
+    /* workflow */
+    OPT_COMPDB, OPT_STDIN, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
 };
 
 typedef struct opt {
@@ -34,10 +37,16 @@ static const opt options[] = {
     {"unsafe-fixes", 0, NULL, OPT_UNSAFE_FIXES, "with --fix or --diff, also apply fixes that need review"},
     {"diff", 0, NULL, OPT_DIFF, "print the fixes as a unified diff instead of writing them"},
     {"min-python", 0, "X.Y", OPT_MIN_PYTHON, "oldest Python the code supports (fixes add pythoncapi_compat.h below 3.13)"},
+    {NULL, 'p', "BUILD", OPT_COMPDB, "flags from BUILD/compile_commands.json or file BUILD; no PATH: all its files"},
+    {"stdin-filename", 0, "NAME", OPT_STDIN, "analyse standard input as the text of file NAME (for editors)"},
+    {"config", 0, "FILE", OPT_CONFIG, "read the configuration from FILE, not the nearest .ftlint.json"},
+    {"no-config", 0, NULL, OPT_NO_CONFIG, "do not read any .ftlint.json"},
+    {"baseline", 0, "FILE", OPT_BASELINE, "report only findings not recorded in FILE"},
+    {"write-baseline", 0, "FILE", OPT_WRITE_BASELINE, "record the findings in FILE for --baseline, and exit"},
     {"list-rules", 0, NULL, OPT_LIST_RULES, "list the rules and exit"},
     {"explain", 0, "RULE", OPT_EXPLAIN, "print the documentation of RULE and exit"},
     {"quiet", 'q', NULL, OPT_QUIET, "print only the finding lines, no source excerpt or summary"},
-    {"verbose", 'v', NULL, OPT_VERBOSE, "also print each file's compiler errors"},
+    {"verbose", 'v', NULL, OPT_VERBOSE, "also print compiler errors, the database and configuration used"},
     {"color", 0, "WHEN", OPT_COLOR, "colour the output: auto, always or never (default auto)"},
     {"format", 0, "FORMAT", OPT_FORMAT, "output format: text, json or sarif (default text)"},
     {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE (replaced only once complete)"},
@@ -103,20 +112,6 @@ bool ftl_apply_rule_list(bool *enabled, const char *list, bool value, FILE *err,
     return ok;
 }
 
-bool ftl_parse_python_version(const char *s, unsigned *hex)
-{
-    char *end;
-    long major = strtol(s, &end, 10);
-    if (end == s || *end != '.')
-        return false;
-    const char *m = end + 1;
-    long minor = strtol(m, &end, 10);
-    if (end == m || *end != '\0' || major != 3 || minor < 0 || minor > 99)
-        return false;
-    *hex = (unsigned)(major << 24 | minor << 16);
-    return true;
-}
-
 static const opt *find_long(const char *name, size_t n)
 {
     for (size_t i = 0; i < NOPTS; i++)
@@ -131,6 +126,18 @@ static const opt *find_short(char c)
         if (options[i].shrt == c)
             return &options[i];
     return NULL;
+}
+
+/* Stores an option's file argument in *slot (replacing an earlier one). */
+static bool set_file(char **slot, const char *val, const char *name, FILE *err)
+{
+    if (!*val) {
+        fprintf(err, "ftlint: %s needs a non-empty argument\n", name);
+        return false;
+    }
+    free(*slot);
+    *slot = ftl_xstrdup(val);
+    return true;
 }
 
 static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_strv *selects,
@@ -242,8 +249,47 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
     case OPT_HELP:
         cli->action = FTL_ACT_HELP;
         return true;
+    case OPT_COMPDB:
+        return set_file(&cli->compdb, val, "-p", err);
+    case OPT_STDIN:
+        return set_file(&cfg->stdin_filename, val, "--stdin-filename", err);
+    case OPT_CONFIG:
+        return set_file(&cli->config_file, val, "--config", err);
+    case OPT_NO_CONFIG:
+        cli->no_config = true;
+        return true;
+    case OPT_BASELINE:
+        return set_file(&cli->baseline, val, "--baseline", err);
+    case OPT_WRITE_BASELINE:
+        return set_file(&cli->write_baseline, val, "--write-baseline", err);
     }
     return false;
+}
+
+/* Combinations of the workflow options that cannot work together. */
+static bool check_workflow_args(ftl_cli *cli, FILE *err)
+{
+    ftl_config *cfg = &cli->cfg;
+    if (cli->config_file && cli->no_config) {
+        fputs("ftlint: --config and --no-config contradict each other\n", err);
+        return false;
+    }
+    if (cli->baseline && cli->write_baseline) {
+        fputs("ftlint: give either --baseline or --write-baseline, not both\n", err);
+        return false;
+    }
+    if (cfg->stdin_filename) {
+        /* "-" stands for standard input; any other PATH is a mistake. */
+        for (size_t i = 0; i < cfg->paths.n; i++) {
+            if (strcmp(cfg->paths.v[i], "-") != 0) {
+                fprintf(err, "ftlint: --stdin-filename reads the file from standard input; "
+                             "remove PATH '%s'\n", cfg->paths.v[i]);
+                return false;
+            }
+        }
+        ftl_strv_free(&cfg->paths);
+    }
+    return true;
 }
 
 bool ftl_parse_args(int argc, char **argv, ftl_cli *cli, FILE *err)
@@ -253,7 +299,7 @@ bool ftl_parse_args(int argc, char **argv, ftl_cli *cli, FILE *err)
     cli->cfg.enabled = ftl_xcalloc(ftl_nrules, sizeof *cli->cfg.enabled);
     for (size_t i = 0; i < ftl_nrules; i++)
         cli->cfg.enabled[i] = true;
-    ftl_strv selects = {0}, ignores = {0};
+    ftl_strv *selects = &cli->selects, *ignores = &cli->ignores;
     bool ok = true, only_paths = false;
 
     for (int i = 1; i < argc && ok; i++) {
@@ -315,26 +361,27 @@ bool ftl_parse_args(int argc, char **argv, ftl_cli *cli, FILE *err)
                 break;
             }
         }
-        ok = apply(cli, o, val ? val : "", err, &selects, &ignores);
+        ok = apply(cli, o, val ? val : "", err, selects, ignores);
     }
-    if (ok && selects.n) {
+    if (ok && selects->n) {
         for (size_t i = 0; i < ftl_nrules; i++)
             cli->cfg.enabled[i] = false;
-        for (size_t i = 0; i < selects.n && ok; i++)
-            ok = ftl_apply_rule_list(cli->cfg.enabled, selects.v[i], true, err, "--select");
+        for (size_t i = 0; i < selects->n && ok; i++)
+            ok = ftl_apply_rule_list(cli->cfg.enabled, selects->v[i], true, err, "--select");
     }
-    for (size_t i = 0; i < ignores.n && ok; i++)
-        ok = ftl_apply_rule_list(cli->cfg.enabled, ignores.v[i], false, err, "--ignore");
+    for (size_t i = 0; i < ignores->n && ok; i++)
+        ok = ftl_apply_rule_list(cli->cfg.enabled, ignores->v[i], false, err, "--ignore");
     if (ok && cli->unsafe_fixes && !cli->fix && !cli->diff) {
         fputs("ftlint: --unsafe-fixes needs --fix or --diff\n", err);
         ok = false;
     }
-    if (ok && cli->action == FTL_ACT_LINT && cli->cfg.paths.n == 0) {
+    if (ok && cli->action == FTL_ACT_LINT)
+        ok = check_workflow_args(cli, err);
+    if (ok && cli->action == FTL_ACT_LINT && cli->cfg.paths.n == 0 && !cli->compdb &&
+        !cli->cfg.stdin_filename) {
         fputs("ftlint: no PATH given (see --help)\n", err);
         ok = false;
     }
-    ftl_strv_free(&selects);
-    ftl_strv_free(&ignores);
     return ok;
 }
 
@@ -349,6 +396,13 @@ void ftl_cli_free(ftl_cli *cli)
     free(c->output);
     free(c->source_root);
     free(c->enabled);
+    ftl_workflow_free(c);
     free(cli->explain);
+    ftl_strv_free(&cli->selects);
+    ftl_strv_free(&cli->ignores);
+    free(cli->compdb);
+    free(cli->config_file);
+    free(cli->baseline);
+    free(cli->write_baseline);
     memset(cli, 0, sizeof *cli);
 }

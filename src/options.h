@@ -11,13 +11,19 @@ typedef struct ftl_cli {
     enum ftl_action action;
     char *explain;           /* --explain RULE */
     bool fix, unsafe_fixes, diff;
+    /* Workflow options (the configuration file is read after parsing, see config.h). */
+    ftl_strv selects, ignores;   /* --select/--ignore as given, re-applied over .ftlint.json */
+    char *compdb;            /* -p PATH */
+    char *config_file;       /* --config FILE */
+    bool no_config;          /* --no-config */
+    char *baseline;          /* --baseline FILE */
+    char *write_baseline;    /* --write-baseline FILE */
 } ftl_cli;
 
 /* Parses argv into cli. On a usage error prints one message to err and returns false. */
 bool ftl_parse_args(int argc, char **argv, ftl_cli *cli, FILE *err);
 void ftl_cli_free(ftl_cli *cli);
-/* "3.13" -> 0x030D0000; false when s is not a 3.N version. */
-bool ftl_parse_python_version(const char *s, unsigned *hex);
+
 void ftl_print_help(FILE *out);
 /* Applies a comma list of rule codes/names to enabled[]; returns false and prints on error. */
 bool ftl_apply_rule_list(bool *enabled, const char *list, bool value, FILE *err, const char *optname);

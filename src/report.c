@@ -226,7 +226,7 @@ static const char *below(const char *base, const char *abs)
     return abs[bl] == '/' ? abs + bl + 1 : NULL;
 }
 
-char *ftl_path_under(const char *base, const char *path, bool *inside)
+char *ftl_report_relpath(const char *base, const char *path, bool *inside)
 {
     bool dotdot, in = false;
     char *abs = lexical_abs(path, &dotdot), *res = NULL;

@@ -66,7 +66,7 @@ char *ftl_real_dir(const char *dir);
 /* path as a '/'-separated path relative to base (a physical absolute directory) when it lies
  * inside base, else its absolute (physical when resolvable) path. *inside tells which (may be
  * NULL). Caller frees. */
-char *ftl_path_under(const char *base, const char *path, bool *inside);
+char *ftl_report_relpath(const char *base, const char *path, bool *inside);
 /* One source file's bytes and line table, loaded on demand (findings come sorted by path, so
  * one file at a time is enough). */
 typedef struct ftl_source {

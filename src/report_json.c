@@ -13,7 +13,7 @@
 static cJSON *file_json(const ftl_file_entry *e, const char *cwd)
 {
     cJSON *o = cJSON_CreateObject();
-    char *path = ftl_path_under(cwd, e->path, NULL);
+    char *path = ftl_report_relpath(cwd, e->path, NULL);
     ftl_json_add_string(o, "path", path);
     free(path);
     ftl_json_add_string(o, "status", ftl_file_status_name(e->status));
@@ -84,7 +84,7 @@ bool ftl_write_json(FILE *out, const ftl_run *run, const ftl_config *cfg)
         const ftl_finding *f = &run->findings.v[i];
         if (!last || strcmp(last, f->path) != 0) {   /* findings come sorted by path */
             free(shown);
-            shown = ftl_path_under(cwd, f->path, NULL);
+            shown = ftl_report_relpath(cwd, f->path, NULL);
             last = f->path;
         }
         cJSON_AddItemToArray(fs, finding_json(f, shown));

@@ -198,7 +198,7 @@ static int rule_index(const ftl_rule *r)
 static cJSON *artifact_location(const sarif_ctx *sc, const char *path)
 {
     bool inside;
-    char *p = ftl_path_under(sc->root, path, &inside);
+    char *p = ftl_report_relpath(sc->root, path, &inside);
     char *enc = uri_path(p);
     cJSON *o = cJSON_CreateObject();
     if (inside) {
@@ -313,7 +313,7 @@ static cJSON *result_json(sarif_ctx *sc, const ftl_finding *f)
 static cJSON *notification_json(const sarif_ctx *sc, const ftl_file_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
-    char *shown = ftl_path_under(sc->root, e->path, NULL), *text;
+    char *shown = ftl_report_relpath(sc->root, e->path, NULL), *text;
     const char *reason = e->reason ? e->reason : "unknown reason";
     const char *level;
     if (e->missing) {

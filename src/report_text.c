@@ -45,13 +45,20 @@ typedef struct src_cache {
     size_t len;
 } src_cache;
 
-static bool source_line(src_cache *sc, const char *path, unsigned line, const char **s, size_t *n)
+static bool source_line(src_cache *sc, const ftl_config *cfg, const char *path, unsigned line,
+                        const char **s, size_t *n)
 {
     if (!sc->path || strcmp(sc->path, path) != 0) {
         free(sc->path);
         free(sc->text);
         sc->path = ftl_xstrdup(path);
-        sc->text = ftl_read_file(path, &sc->len);
+        /* --stdin-filename: the text analysed is the one read from stdin, not the file's. */
+        if (cfg->stdin_filename && strcmp(path, cfg->stdin_filename) == 0) {
+            sc->text = ftl_xstrndup(cfg->stdin_text, cfg->stdin_len);
+            sc->len = cfg->stdin_len;
+        } else {
+            sc->text = ftl_read_file(path, &sc->len);
+        }
     }
     if (!sc->text)
         return false;
@@ -94,7 +101,7 @@ void ftl_report_text(FILE *out, const ftl_findings *fs, const ftl_config *cfg)
             continue;
         const char *line;
         size_t n;
-        if (source_line(&sc, f->path, f->line, &line, &n)) {
+        if (source_line(&sc, cfg, f->path, f->line, &line, &n)) {
             fputs("    ", out);
             ftl_put_escaped(out, line, n, true);
             fputs("\n    ", out);

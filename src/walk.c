@@ -67,7 +67,7 @@ static bool rule_wants_kind(const ftl_rule *r, enum CXCursorKind k)
 
 bool ftl_name_interesting(const ftl_ctx *ctx, const char *name)
 {
-    if (ftl_is_lock_name(name))
+    if (ftl_is_lock_name(ctx->cfg, name))
         return true;
     for (size_t i = 0; i < ftl_nrules; i++)
         if (ctx->enabled[i] && rule_wants_name(ftl_rules[i], name))
@@ -95,6 +95,24 @@ static bool is_vendored(const char *path)
     return false;
 }
 
+/* clang_File_isEqual compares file identities (device and inode); every file that exists only
+ * in memory (the prelude, a --stdin-filename buffer named after no file on disk) has the
+ * identity zero, so those are told apart by name. */
+bool ftl_same_file(CXFile a, CXFile b)
+{
+    if (!clang_File_isEqual(a, b))
+        return false;
+    CXFileUniqueID id;
+    if (clang_getFileUniqueID(a, &id) == 0 && (id.data[0] || id.data[1] || id.data[2]))
+        return true;
+    CXString na = clang_getFileName(a), nb = clang_getFileName(b);
+    const char *sa = clang_getCString(na), *sb = clang_getCString(nb);
+    bool same = sa && sb && strcmp(sa, sb) == 0;
+    clang_disposeString(na);
+    clang_disposeString(nb);
+    return same;
+}
+
 ftl_file *ftl_file_of(ftl_ctx *ctx, CXSourceLocation loc, unsigned *offset)
 {
     CXFile f;
@@ -104,10 +122,10 @@ ftl_file *ftl_file_of(ftl_ctx *ctx, CXSourceLocation loc, unsigned *offset)
         *offset = off;
     if (!f)
         return NULL;
-    if (ctx->last_file && clang_File_isEqual(ctx->last_file->file, f))
+    if (ctx->last_file && ftl_same_file(ctx->last_file->file, f))
         return ctx->last_file;
     for (size_t i = ctx->nfiles; i-- > 0;)
-        if (clang_File_isEqual(ctx->files[i]->file, f))
+        if (ftl_same_file(ctx->files[i]->file, f))
             return ctx->last_file = ctx->files[i];
     ftl_grow((void **)&ctx->files, &ctx->capfiles, ctx->nfiles + 1, sizeof *ctx->files);
     ftl_file *nf = ftl_xcalloc(1, sizeof *nf);
@@ -535,7 +553,7 @@ static void process_function(ftl_ctx *ctx, CXCursor c)
         fn.calls[w++] = fn.calls[r];
     }
     fn.ncalls = w;
-    ftl_func_build_escapes(&fn);
+    ftl_func_build_escapes(ctx->cfg, &fn);
     ftl_func_build_regions(ctx, &fn);
 
     /* Dispatch the function itself, then its calls and wanted nodes in source order. */

@@ -1,10 +1,13 @@
 /* check_fixtures.c: runs every fixture under fixtures/ through the engine and compares the
  * findings with the "expect:" markers written on the lines they concern. Any missing or extra
- * finding fails that fixture. Fixtures may pass extra arguments on a line of their own:
+ * finding fails that fixture. Suppression comments are applied as in a real run, so
+ * fixtures/unused-suppression and fixtures/bad-suppression test them the same way. Fixtures may
+ * pass extra arguments on a line of their own:
  *     ftlint-args: -DNAME=1 -U Py_GIL_DISABLED
  */
 #include "testutil.h"
 #include "pyinclude.h"
+#include "suppress.h"
 
 #include <ftw.h>
 
@@ -98,6 +101,9 @@ START_TEST(fixture)
     ftl_findings fs = {0};
     ftl_file_result res;
     ftl_analyze_file(index, &cfg, path, &fs, &res);
+    ftl_findings_sort_unique(&fs);
+    /* As the driver does: suppression comments, then FT008/FT009 findings. */
+    ftl_suppress_apply(&cfg, &res, 1, &fs);
     ftl_findings_sort_unique(&fs);
     ck_assert_msg(res.status == FTL_FILE_OK || res.status == FTL_FILE_HAD_ERRORS,
                   "%s could not be analysed: %s", path, res.reason ? res.reason : "?");

@@ -1,0 +1,473 @@
+/* compdb.c: compile_commands.json through libclang's compilation-database API. The JSON is
+ * first checked with cJSON (so a truncated file gets one message with a line and column), then
+ * loaded with clang_CompilationDatabase_fromDirectory; every entry's arguments are filtered
+ * once: outputs, dependency files and flags only GCC knows are dropped, and so is anything that
+ * would load code into the compiler or run another program (-fplugin=, -fpass-plugin=,
+ * -Xclang -load, -Xclang -plugin, --config, -B, -wrapper...). A database is data, never code. */
+#include "compdb.h"
+#include "paths.h"
+#include "util.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *ftl_compdb_find(const char *start)
+{
+    static const char *const names[] = {FTL_COMPDB_NAME, "build/" FTL_COMPDB_NAME, NULL};
+    return ftl_find_upward(start, names);
+}
+
+/* ---- argument filtering ------------------------------------------------------------------ */
+
+static bool in(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool starts_any(const char *s, const char *const *prefixes)
+{
+    for (; *prefixes; prefixes++)
+        if (starts(s, *prefixes))
+            return true;
+    return false;
+}
+
+/* Options kept, whose value may be the next argument; the first four also joined (-Idir). */
+static const char *const keep_with_value[] = {
+    "-I", "-D", "-U", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-iprefix",
+    "-iwithprefix", "-iwithprefixbefore", "-isysroot", "--sysroot", "-x", "-target",
+    "-cxx-isystem", "-ivfsoverlay", NULL,
+};
+/* Include-path options whose directory may hold Python.h. */
+static const char *const include_opts[] = {"-I", "-isystem", "-iquote", "-idirafter", NULL};
+
+/* Dropped with their separate value: they load code or run other programs. */
+static const char *const unsafe_with_value[] = {
+    "-Xpreprocessor", "-Xanalyzer", "-load", "-plugin", "-add-plugin", "--config", "-wrapper",
+    "-B", "-specs", NULL,
+};
+/* Dropped whatever follows: joined forms of the same. */
+static const char *const unsafe_prefixes[] = {
+    "-fplugin", "-fpass-plugin", "--config", "-Wp,", "-B", "-specs=", "-load=", "--load", NULL,
+};
+/* -Xclang values that load code (their own value follows as another -Xclang pair). */
+static const char *const cc1_loaders[] = {"-load", "-plugin", "-add-plugin", NULL};
+static const char *const cc1_loader_prefixes[] = {
+    "-plugin-arg-", "-load-pass-plugin", "-fpass-plugin", "-fplugin", NULL,
+};
+
+/* Dropped with their separate value: outputs, linker and assembler input, flags for other
+ * tools, and GCC-only options that take a value. */
+static const char *const unused_with_value[] = {
+    "-o", "-MF", "-MT", "-MQ", "-MJ", "-Xassembler", "-Xlinker", "-Xopenmp-target",
+    "-Xcuda-fatbinary", "-Xcuda-ptxas", "-Xoffload-linker", "-mllvm", "-include-pch",
+    "-dependency-file", "-dependency-dot", "--serialize-diagnostics", "-serialize-diagnostic-file",
+    "-working-directory", "-arch", "--param", "-aux-info", "-ccc-gcc-name", "-ccc-install-dir",
+    "-gcc-toolchain", "-resource-dir", "-L", "-l", "-u", "-T", "-z", "-e", NULL,
+};
+static const char *const unused_exact[] = {
+    "-c", "-S", "-E", "-v", "-###", "-H", "-shared", "-static", "-pipe", "-fsyntax-only",
+    "-rdynamic", "-s", "-pie", "-no-pie", "-nostartfiles", "-nodefaultlibs", "-nostdlib",
+    "--verbose", "-pedantic-errors", "-fgnu-unique", "-fno-gnu-unique", "-fconserve-stack",
+    "-fhardened", "-fallow-store-data-races", "-fno-allow-store-data-races",
+    "-fstrict-volatile-bitfields", "-fno-strict-volatile-bitfields",
+    "-fno-keep-inline-dllexport", "-mrecord-mcount", NULL,
+};
+static const char *const unused_prefixes[] = {
+    /* outputs, dependency files, reports */
+    "-M", "-o", "-Wl,", "-Wa,", "-save-temps", "-ftime-trace", "-ftime-report", "-emit-",
+    "-fdump-", "-fopt-info", "-fcrash-diagnostics", "-gen-reproducer", "-print-", "--print-",
+    "-fsave-optimization-record", "-foptimization-record", "-L", "-l", "-ccc-", "--param=",
+    "-mllvm=",
+    /* modules and precompiled headers of another compiler */
+    "-fmodules", "-fmodule-", "-fimplicit-module", "-fprebuilt-module", "-fbuiltin-module",
+    "-fpch-",
+    /* warnings as errors: the analysis must not stop on warnings */
+    "-Werror",
+    /* GCC-only */
+    "-fcompare-debug", "-fvar-tracking", "-fno-var-tracking", "-fipa-", "-fno-ipa-", "-ftree-",
+    "-fno-tree-", "-flto-partition", "-mindirect-branch", "-mfunction-return", "-fmax-errors",
+    "-fsched-", "-fno-sched-", "-fschedule-", "-fno-schedule-", "-fgcse", "-fno-gcse",
+    "-fpeephole", "-fno-peephole", "-mabi=", NULL,
+};
+
+static void note_flag(ftl_strv *list, const char *flag)
+{
+    if (list && !ftl_strv_contains(list, flag))
+        ftl_strv_push(list, flag);
+}
+
+static bool has_python_h(const char *dir)
+{
+    char *p = ftl_xasprintf("%s/Python.h", dir);
+    struct stat st;
+    bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    free(p);
+    return ok;
+}
+
+void ftl_compdb_filter(const char *const *args, size_t n, const char *directory, ftl_strv *kept,
+                       ftl_strv *python_dirs, ftl_strv *unsafe, ftl_strv *unused)
+{
+    if (n == 0)
+        return;
+    ftl_strv_push(kept, args[0]);
+    for (size_t i = 1; i < n; i++) {
+        const char *a = args[i];
+        const char *next = i + 1 < n ? args[i + 1] : NULL;
+        if (strcmp(a, "--") == 0)
+            break;                       /* only inputs follow */
+        if (a[0] != '-' || a[1] == '\0')
+            continue;                    /* the input file, other inputs, or stdin */
+        if (a[0] == '@') {
+            note_flag(unused, a);        /* a response file libclang could not read */
+            continue;
+        }
+        /* -Xclang VALUE: only "-Xclang -include -Xclang FILE" is kept (as -include FILE, as
+         * CMake's precompiled headers write it); loaders are dropped with their argument. */
+        if (strcmp(a, "-Xclang") == 0) {
+            if (!next) {
+                note_flag(unused, a);
+                continue;
+            }
+            i++;
+            if (strcmp(next, "-include") == 0 && i + 2 < n && strcmp(args[i + 1], "-Xclang") == 0) {
+                ftl_strv_push(kept, "-include");
+                ftl_strv_push(kept, args[i + 2]);
+                i += 2;
+                continue;
+            }
+            if (in(cc1_loaders, next) || starts_any(next, cc1_loader_prefixes)) {
+                char *f = ftl_xasprintf("-Xclang %s", next);
+                /* The loader's own argument: "-Xclang -load -Xclang lib.so". */
+                if (!strchr(next, '=') && i + 2 < n && strcmp(args[i + 1], "-Xclang") == 0) {
+                    char *g = ftl_xasprintf("%s -Xclang %s", f, args[i + 2]);
+                    free(f);
+                    f = g;
+                    i += 2;
+                }
+                note_flag(unsafe, f);
+                free(f);
+            } else {
+                char *f = ftl_xasprintf("-Xclang %s", next);
+                note_flag(unused, f);
+                free(f);
+            }
+            continue;
+        }
+        if (starts(a, "-Xarch_")) {    /* -Xarch_arm64 ARG: an argument for another target */
+            note_flag(unused, a);
+            i += next ? 1 : 0;
+            continue;
+        }
+        if (in(unsafe_with_value, a)) {
+            char *f = next ? ftl_xasprintf("%s %s", a, next) : ftl_xstrdup(a);
+            note_flag(unsafe, f);
+            free(f);
+            i += next ? 1 : 0;
+            continue;
+        }
+        if (starts_any(a, unsafe_prefixes)) {
+            note_flag(unsafe, a);
+            continue;
+        }
+        if (in(unused_with_value, a)) {
+            note_flag(unused, a);
+            i += next ? 1 : 0;
+            continue;
+        }
+        if (in(unused_exact, a) || starts_any(a, unused_prefixes)) {
+            note_flag(unused, a);
+            continue;
+        }
+        /* Kept options with a value, separate or joined. */
+        const char *opt = NULL, *val = NULL;
+        for (const char *const *k = keep_with_value; *k && !opt; k++) {
+            if (strcmp(a, *k) == 0 && next) {
+                opt = *k;
+                val = next;
+                i++;
+            } else if (starts(a, *k) && a[strlen(*k)] && (*k)[1] != '-' &&
+                       (in(include_opts, *k) || strlen(*k) == 2 || strcmp(*k, "-include") == 0)) {
+                opt = *k;
+                val = a + strlen(*k);
+                if (*val == '=')
+                    val++;
+            }
+        }
+        if (!opt) {
+            ftl_strv_push(kept, a);
+            continue;
+        }
+        if (in(include_opts, opt)) {
+            char *abs = ftl_path_join(directory, val);
+            bool py = has_python_h(abs);
+            if (py && python_dirs && !ftl_strv_contains(python_dirs, abs))
+                ftl_strv_push(python_dirs, abs);
+            free(abs);
+            if (py)
+                continue;
+        }
+        ftl_strv_push(kept, opt);
+        ftl_strv_push(kept, val);
+    }
+}
+
+bool ftl_compdb_ignorable_diagnostic(const char *text)
+{
+    return starts(text, "unknown argument") || starts(text, "unsupported option") ||
+           starts(text, "invalid value") || starts(text, "unknown target") ||
+           starts(text, "unsupported argument");
+}
+
+/* ---- loading ------------------------------------------------------------------------------- */
+
+/* One clear message for anything libclang would reject with only "cannot load". */
+static bool validate_json(const char *file, FILE *err)
+{
+    size_t len;
+    char *text = ftl_read_file(file, &len);
+    if (!text) {
+        fprintf(err, "ftlint: %s: cannot read: %s\n", file, strerror(errno));
+        return false;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
+    bool ok = false;
+    if (!root) {
+        unsigned line = 1, col = 1;
+        for (const char *p = text; end && p < end && p < text + len; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        fprintf(err, "ftlint: %s: invalid JSON at line %u, column %u (truncated or not a "
+                     "compilation database?)\n", file, line, col);
+        goto done;
+    }
+    if (!cJSON_IsArray(root)) {
+        fprintf(err, "ftlint: %s: expected an array of compile commands\n", file);
+        goto done;
+    }
+    int idx = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, root) {
+        const cJSON *dir = cJSON_GetObjectItemCaseSensitive(e, "directory");
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "file");
+        const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(e, "command");
+        const cJSON *args = cJSON_GetObjectItemCaseSensitive(e, "arguments");
+        const char *problem = NULL;
+        if (!cJSON_IsObject(e))
+            problem = "is not an object";
+        else if (!cJSON_IsString(dir))
+            problem = "has no \"directory\" string";
+        else if (!cJSON_IsString(f))
+            problem = "has no \"file\" string";
+        else if (!cJSON_IsString(cmd) && !cJSON_IsArray(args))
+            problem = "has neither a \"command\" string nor an \"arguments\" array";
+        if (problem) {
+            fprintf(err, "ftlint: %s: entry %d %s\n", file, idx, problem);
+            goto done;
+        }
+        idx++;
+    }
+    ok = true;
+done:
+    cJSON_Delete(root);
+    free(text);
+    return ok;
+}
+
+/* The directory of libclang's builtin headers (stddef.h...), found the way libclang finds it:
+ * next to the library, clang/MAJOR or clang/MAJOR.MINOR.PATCH. With a database's compiler as
+ * argv[0] the driver would derive it from that compiler's location instead, which fails for
+ * "gcc" (and yields a relative path that -working-directory then breaks). Caller frees. */
+static char *find_resource_dir(void)
+{
+    Dl_info info;
+    if (!dladdr((void *)clang_getClangVersion, &info) || !info.dli_fname)
+        return NULL;
+    char *lib = ftl_path_abs(info.dli_fname);
+    char *libdir = ftl_path_dirname(lib);
+    char *ver = ftl_cxstr(clang_getClangVersion());
+    char *res = NULL;
+    const char *v = strstr(ver, "version ");
+    if (v) {
+        v += 8;
+        size_t full = strspn(v, "0123456789."), major = strspn(v, "0123456789");
+        char *cands[2] = {ftl_xasprintf("%s/clang/%.*s", libdir, (int)major, v),
+                          ftl_xasprintf("%s/clang/%.*s", libdir, (int)full, v)};
+        for (int i = 0; i < 2; i++) {
+            char *probe = ftl_xasprintf("%s/include/stddef.h", cands[i]);
+            struct stat st;
+            if (!res && stat(probe, &st) == 0)
+                res = ftl_xstrdup(cands[i]);
+            free(probe);
+            free(cands[i]);
+        }
+    }
+    free(ver);
+    free(libdir);
+    free(lib);
+    return res;
+}
+
+static char *cxstr(CXString s)
+{
+    return ftl_cxstr(s);
+}
+
+ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(err, "ftlint: -p %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    char *file = S_ISDIR(st.st_mode) ? ftl_path_join(path, FTL_COMPDB_NAME) : ftl_path_normalize(path);
+    char *abs_file = ftl_path_abs(file);
+    char *dir = ftl_path_dirname(abs_file);
+    char *tmpdir = NULL, *link = NULL;
+    ftl_compdb *db = NULL;
+    CXCompilationDatabase cdb = NULL;
+    CXCompileCommands cmds = NULL;
+    if (S_ISDIR(st.st_mode) && stat(file, &st) != 0) {
+        fprintf(err, "ftlint: -p %s: no %s there (see the README for producing one)\n", path,
+                FTL_COMPDB_NAME);
+        goto done;
+    }
+    if (!validate_json(file, err))
+        goto done;
+    /* libclang reads DIR/compile_commands.json: give a file of another name a directory. */
+    const char *base = strrchr(abs_file, '/') + 1;
+    const char *load_dir = dir;
+    if (strcmp(base, FTL_COMPDB_NAME) != 0) {
+        char tmpl[] = "/tmp/ftlint-compdb-XXXXXX";
+        if (!mkdtemp(tmpl)) {
+            fprintf(err, "ftlint: %s: cannot create a temporary directory: %s\n", file, strerror(errno));
+            goto done;
+        }
+        tmpdir = ftl_xstrdup(tmpl);
+        link = ftl_xasprintf("%s/%s", tmpdir, FTL_COMPDB_NAME);
+        if (symlink(abs_file, link) != 0) {
+            fprintf(err, "ftlint: %s: cannot link it into %s: %s\n", file, tmpdir, strerror(errno));
+            goto done;
+        }
+        load_dir = tmpdir;
+    }
+    CXCompilationDatabase_Error cerr;
+    cdb = clang_CompilationDatabase_fromDirectory(load_dir, &cerr);
+    if (!cdb || cerr != CXCompilationDatabase_NoError) {
+        fprintf(err, "ftlint: %s: libclang could not load this compilation database\n", file);
+        goto done;
+    }
+    db = ftl_xcalloc(1, sizeof *db);
+    db->path = ftl_xstrdup(file);
+    db->resource_dir = find_resource_dir();
+    cmds = clang_CompilationDatabase_getAllCompileCommands(cdb);
+    unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
+    size_t cap = 0;
+    for (unsigned i = 0; i < n; i++) {
+        CXCompileCommand c = clang_CompileCommands_getCommand(cmds, i);
+        char *cdir = cxstr(clang_CompileCommand_getDirectory(c));
+        char *cfile = cxstr(clang_CompileCommand_getFilename(c));
+        char *wd = ftl_path_join(dir, cdir);
+        char *src = ftl_path_join(wd, cfile);
+        bool dup = false;
+        for (size_t k = 0; k < db->n && !dup; k++)
+            dup = strcmp(db->cmds[k].file, src) == 0;
+        if (dup) {
+            free(cdir);
+            free(cfile);
+            free(wd);
+            free(src);
+            continue;
+        }
+        unsigned na = clang_CompileCommand_getNumArgs(c);
+        char **argv = ftl_xcalloc(na + 1, sizeof *argv);
+        for (unsigned k = 0; k < na; k++)
+            argv[k] = cxstr(clang_CompileCommand_getArg(c, k));
+        ftl_grow((void **)&db->cmds, &cap, db->n + 1, sizeof *db->cmds);
+        ftl_compile_cmd *cc = &db->cmds[db->n++];
+        memset(cc, 0, sizeof *cc);
+        cc->file = src;
+        cc->real = realpath(src, NULL);
+        cc->directory = wd;
+        ftl_compdb_filter((const char *const *)argv, na, wd, &cc->argv, &cc->python_dirs,
+                          &db->unsafe, &db->unused);
+        if (cc->argv.n == 0)
+            ftl_strv_push(&cc->argv, "clang");
+        for (unsigned k = 0; k < na; k++)
+            free(argv[k]);
+        free(argv);
+        free(cdir);
+        free(cfile);
+    }
+done:
+    if (cmds)
+        clang_CompileCommands_dispose(cmds);
+    if (cdb)
+        clang_CompilationDatabase_dispose(cdb);
+    if (link)
+        unlink(link);
+    if (tmpdir)
+        rmdir(tmpdir);
+    free(link);
+    free(tmpdir);
+    free(file);
+    free(abs_file);
+    free(dir);
+    return db;
+}
+
+void ftl_compdb_free(ftl_compdb *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->n; i++) {
+        free(db->cmds[i].file);
+        free(db->cmds[i].real);
+        free(db->cmds[i].directory);
+        ftl_strv_free(&db->cmds[i].argv);
+        ftl_strv_free(&db->cmds[i].python_dirs);
+    }
+    free(db->cmds);
+    free(db->path);
+    free(db->resource_dir);
+    ftl_strv_free(&db->unsafe);
+    ftl_strv_free(&db->unused);
+    free(db);
+}
+
+const ftl_compile_cmd *ftl_compdb_lookup(const ftl_compdb *db, const char *path)
+{
+    if (!db)
+        return NULL;
+    char *abs = ftl_path_abs(path);
+    char *real = realpath(path, NULL);
+    const ftl_compile_cmd *found = NULL;
+    for (size_t i = 0; i < db->n && !found; i++)
+        if (strcmp(db->cmds[i].file, abs) == 0 || (real && db->cmds[i].real && strcmp(db->cmds[i].real, real) == 0))
+            found = &db->cmds[i];
+    free(abs);
+    free(real);
+    return found;
+}
