@@ -215,8 +215,15 @@ static int lint(ftl_cli *cli)
     return status;
 }
 
+static int lint_thread(void *cli)
+{
+    return lint(cli);
+}
+
 int main(int argc, char **argv)
 {
+    /* libclang parses on the calling thread, whose stack ftlint sizes (see util.h). */
+    setenv("LIBCLANG_NOTHREADS", "1", 1);
     ftl_cli cli;
     if (!ftl_parse_args(argc, argv, &cli, stderr)) {
         ftl_cli_free(&cli);
@@ -242,7 +249,7 @@ int main(int argc, char **argv)
         break;
     case FTL_ACT_LINT:
         cli.cfg.use_color = want_color(cli.cfg.color);
-        status = lint(&cli);
+        status = ftl_call_with_stack(FTL_ANALYSIS_STACK, lint_thread, &cli);
         break;
     }
     ftl_cli_free(&cli);

@@ -3,6 +3,7 @@
 #include "ftlint.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,4 +172,37 @@ bool ftl_strv_contains(const ftl_strv *sv, const char *s)
         if (strcmp(sv->v[i], s) == 0)
             return true;
     return false;
+}
+
+typedef struct stack_call {
+    int (*fn)(void *);
+    void *arg;
+    int result;
+} stack_call;
+
+static void *stack_trampoline(void *p)
+{
+    stack_call *c = p;
+    c->result = c->fn(c->arg);
+    return NULL;
+}
+
+int ftl_call_with_stack(size_t stack_bytes, int (*fn)(void *), void *arg)
+{
+    stack_call c = {fn, arg, 0};
+    for (size_t size = stack_bytes; size >= ((size_t)16 << 20); size /= 2) {
+        pthread_attr_t attr;
+        pthread_t t;
+        if (pthread_attr_init(&attr) != 0)
+            break;
+        int rc = pthread_attr_setstacksize(&attr, size);
+        if (rc == 0)
+            rc = pthread_create(&t, &attr, stack_trampoline, &c);
+        pthread_attr_destroy(&attr);
+        if (rc == 0) {
+            pthread_join(t, NULL);
+            return c.result;
+        }
+    }
+    return fn(arg);   /* no thread could be made: run here */
 }

@@ -31,6 +31,13 @@ void ftl_buf_free(ftl_buf *b);
 
 /* Reads a whole file; returns NULL and sets errno on failure. *len receives the size. Caller frees. */
 char *ftl_read_file(const char *path, size_t *len);
+/* Runs fn(arg) on a new thread whose stack is stack_bytes (falling back to smaller sizes when
+ * the system refuses), waits for it and returns its result. ftlint parses and walks syntax
+ * trees that can be hundreds of thousands of levels deep; libclang runs on the calling thread
+ * (LIBCLANG_NOTHREADS) so that this stack, not libclang's 8 MB one, bounds the recursion. */
+int ftl_call_with_stack(size_t stack_bytes, int (*fn)(void *), void *arg);
+#define FTL_ANALYSIS_STACK ((size_t)1 << 30)
+
 /* Copy of a CXString's text (caller frees), disposing the CXString. */
 #include <clang-c/Index.h>
 char *ftl_cxstr(CXString s);
