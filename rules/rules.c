@@ -5,9 +5,11 @@
 #include <string.h>
 
 extern const ftl_rule ftl_rule_borrowed_ref;
+extern const ftl_rule ftl_rule_ob_mutex;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
+    &ftl_rule_ob_mutex,
 };
 
 const size_t ftl_nrules = sizeof ftl_rules / sizeof *ftl_rules;

@@ -157,6 +157,38 @@ void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const ch
 void ftl_report_sev(ftl_ctx *ctx, enum ftl_severity sev, unsigned offset, unsigned end_offset,
                     const char *message, const char *help, const ftl_edit *edits, size_t nedits);
 
+/* ---- module definitions (src/pymodule.c) ------------------------------------------------------ */
+
+/* Slot numbers of PyModuleDef_Slot, the same in every CPython version that has them. */
+#define FTL_MOD_CREATE 1
+#define FTL_MOD_EXEC 2
+#define FTL_MOD_GIL 4
+
+/* One {slot, value} entry of a PyModuleDef_Slot array. */
+typedef struct ftl_slot {
+    long long id;            /* evaluated slot number; -1 when it is not a constant */
+    CXCursor entry;          /* the {id, value} initializer */
+    CXCursor value;          /* the value expression, or a null cursor */
+    CXCursor function;       /* the function the value names (Py_mod_exec...), or a null cursor */
+    int gil;                 /* Py_mod_gil value: 0 Py_MOD_GIL_USED, 1 Py_MOD_GIL_NOT_USED, -1 other */
+} ftl_slot;
+
+/* True when var is a variable definition whose type is an array of PyModuleDef_Slot. */
+bool ftl_is_slot_array(CXCursor var);
+/* True when var is a variable definition of type PyModuleDef (struct PyModuleDef). */
+bool ftl_is_moduledef(CXCursor var);
+/* The entries of a slot array's initializer, the {0, NULL} sentinel included. Returns their
+ * number and sets *out to a malloc'd array (caller frees; NULL when there are none). */
+size_t ftl_slot_entries(CXCursor var, ftl_slot **out);
+/* The function an expression names, through parentheses, casts and a leading '&', or a null
+ * cursor (the canonical declaration). */
+CXCursor ftl_expr_function(CXCursor expr);
+/* The variable an expression names, through parentheses, casts and a leading '&', or a null
+ * cursor (the canonical declaration). */
+CXCursor ftl_expr_variable(CXCursor expr);
+/* True when the expression is a null pointer constant (0, NULL, nullptr). */
+bool ftl_expr_is_null(CXCursor expr);
+
 /* ---- rules ---------------------------------------------------------------------------------- */
 
 typedef struct ftl_rule {
