@@ -6,10 +6,12 @@
 
 extern const ftl_rule ftl_rule_borrowed_ref;
 extern const ftl_rule ftl_rule_ob_mutex;
+extern const ftl_rule ftl_rule_missing_mod_gil;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
     &ftl_rule_ob_mutex,
+    &ftl_rule_missing_mod_gil,
 };
 
 const size_t ftl_nrules = sizeof ftl_rules / sizeof *ftl_rules;
