@@ -119,6 +119,10 @@ static void check_slot_array(ftl_ctx *ctx, CXCursor var)
         free(slots);
         return;                  /* filled at run time: nothing to read */
     }
+    if (ftl_cursor_has_errors(ctx, var)) {
+        free(slots);
+        return;                  /* entries clang could not read may be missing */
+    }
     const ftl_slot *gil = NULL, *sentinel = NULL;
     for (size_t i = 0; i < n; i++) {
         if (slots[i].id == FTL_MOD_GIL)
@@ -344,12 +348,13 @@ static void report_init(ftl_ctx *ctx, state *st, size_t root)
     size_t qn = 0;
     queue[qn++] = root;
     seen[root] = true;
-    bool creates = false, setgil = false;
+    bool creates = false, setgil = false, errors = false;
     const char *var = NULL;
     for (size_t qi = 0; qi < qn; qi++) {
         fnrec *f = &st->fns[queue[qi]];
         creates |= f->creates;
         setgil |= f->setgil;
+        errors |= f->defined && ftl_cursor_has_errors(ctx, f->cursor);
         if (f->creates && f->module_var && !var)
             var = f->module_var;
         for (size_t k = 0; k < f->init_defs.n; k++) {
@@ -357,7 +362,7 @@ static void report_init(ftl_ctx *ctx, state *st, size_t root)
             if (!ftl_strmap_get(&st->def_index, f->init_defs.v[k], &d))
                 continue;
             defrec *def = &st->defs[d];
-            if (def->has_slots || def->reported)
+            if (def->has_slots || def->reported || ftl_cursor_has_errors(ctx, def->cursor))
                 continue;
             def->reported = true;
             char *msg = ftl_xasprintf("module definition '%s' has no m_slots to declare Py_mod_gil "
@@ -381,7 +386,8 @@ static void report_init(ftl_ctx *ctx, state *st, size_t root)
             }
         }
     }
-    if (creates && !setgil) {
+    /* A call clang could not read (a macro from a missing header) may be the declaration. */
+    if (creates && !setgil && !errors) {
         const fnrec *r = &st->fns[root];
         const char *m = var ? var : "module";
         char *msg = ftl_xasprintf("%s creates its module without PyUnstable_Module_SetGIL, so "

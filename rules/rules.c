@@ -7,11 +7,13 @@
 extern const ftl_rule ftl_rule_borrowed_ref;
 extern const ftl_rule ftl_rule_ob_mutex;
 extern const ftl_rule ftl_rule_missing_mod_gil;
+extern const ftl_rule ftl_rule_unguarded_global;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
     &ftl_rule_ob_mutex,
     &ftl_rule_missing_mod_gil,
+    &ftl_rule_unguarded_global,
 };
 
 const size_t ftl_nrules = sizeof ftl_rules / sizeof *ftl_rules;

@@ -388,7 +388,8 @@ static void add_call(ftl_ctx *ctx, ftl_func *fn, CXCursor c)
 static void add_lock_guard(ftl_ctx *ctx, ftl_func *fn, CXCursor var, unsigned scope_end)
 {
     char *ty = ftl_cxstr(clang_getTypeSpelling(clang_getCursorType(var)));
-    bool guard = strstr(ty, "lock_guard") || strstr(ty, "unique_lock") || strstr(ty, "scoped_lock");
+    bool guard = strstr(ty, "lock_guard") || strstr(ty, "unique_lock") || strstr(ty, "scoped_lock") ||
+                 strstr(ty, "shared_lock");
     free(ty);
     unsigned b, e;
     if (!guard || !cursor_offsets(ctx, var, &b, &e))

@@ -1,7 +1,9 @@
 /* parse.c: turns one file into a libclang translation unit in the free-threaded configuration
  * (prelude, Py_GIL_DISABLED, Python headers as system headers), counts its errors, and runs
  * the walk over it. */
+#include "discover.h"
 #include "engine.h"
+#include "graph.h"
 #include "prelude.inc"
 #include "util.h"
 #include "walk.h"
@@ -87,6 +89,23 @@ static void collect_diagnostics(CXTranslationUnit tu, ftl_file_result *res)
     }
 }
 
+/* Records the C/C++ sources (by extension, not headers) the translation unit #includes, outside
+ * system headers: the driver reports such a file only through the source that includes it. */
+static void record_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+    ftl_file_result *res = d;
+    if (depth == 0 || clang_Location_isInSystemHeader(stack[0]))
+        return;
+    char *name = ftl_cxstr(clang_getFileName(f));
+    if (ftl_is_source_name(name)) {
+        char *real = ftl_cxstr(clang_File_tryGetRealPathName(f));
+        if (!ftl_strv_contains(&res->included, real[0] ? real : name))
+            ftl_strv_push(&res->included, real[0] ? real : name);
+        free(real);
+    }
+    free(name);
+}
+
 void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ftl_findings *out,
                       ftl_file_result *res)
 {
@@ -124,6 +143,7 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
         goto done;
     }
     collect_diagnostics(tu, res);
+    clang_getInclusions(tu, record_inclusion, res);
     res->status = res->nerrors ? FTL_FILE_HAD_ERRORS : FTL_FILE_OK;
 
     ftl_ctx ctx;
@@ -133,6 +153,8 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
     ctx.out = out;
     ctx.python_include = cfg->python_include;
     ctx.enabled = cfg->enabled;
+    res->graph = ftl_graph_new();
+    ctx.graph = res->graph;
     ftl_walk_tu(&ctx);
     ftl_ctx_release(&ctx);
 
@@ -148,5 +170,7 @@ void ftl_file_result_free(ftl_file_result *res)
     free(res->path);
     free(res->reason);
     ftl_strv_free(&res->errors);
+    ftl_strv_free(&res->included);
+    ftl_graph_free(res->graph);
     memset(res, 0, sizeof *res);
 }

@@ -4,6 +4,7 @@
  *     ftlint-args: -DNAME=1 -U Py_GIL_DISABLED
  */
 #include "testutil.h"
+#include "graph.h"
 #include "pyinclude.h"
 
 #include <ftw.h>
@@ -98,6 +99,7 @@ START_TEST(fixture)
     ftl_findings fs = {0};
     ftl_file_result res;
     ftl_analyze_file(index, &cfg, path, &fs, &res);
+    ftl_findings_resolve(&fs, res.graph);
     ftl_findings_sort_unique(&fs);
     ck_assert_msg(res.status == FTL_FILE_OK || res.status == FTL_FILE_HAD_ERRORS,
                   "%s could not be analysed: %s", path, res.reason ? res.reason : "?");
