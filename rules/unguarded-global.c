@@ -97,6 +97,7 @@ typedef struct fnrec {
     char *name;
     char *key;               /* ftl_function_key */
     CXCursor cursor;
+    bool referenced;         /* called or address-taken somewhere in this file */
 } fnrec;
 
 typedef struct pwrite {
@@ -143,6 +144,7 @@ typedef struct state {
     size_t nclears, capclears;
     char *pending_callee;    /* USR of the callee of the last call not yet matched to its ref */
     bool pending_locked;     /* that call is inside a lock region */
+    ftl_strv referenced;     /* keys of functions referenced before they were walked */
 } state;
 
 static char *usr_of(CXCursor c)
@@ -157,7 +159,8 @@ static size_t fn_for(state *st, CXCursor c)
     if (!ftl_strmap_get(&st->fn_index, key, &i)) {
         ftl_grow((void **)&st->fns, &st->capfns, st->nfns + 1, sizeof *st->fns);
         i = st->nfns++;
-        st->fns[i] = (fnrec){.name = ftl_cxstr(clang_getCursorSpelling(c)), .key = key, .cursor = c};
+        st->fns[i] = (fnrec){.name = ftl_cxstr(clang_getCursorSpelling(c)), .key = key, .cursor = c,
+                             .referenced = ftl_strv_contains(&st->referenced, key)};
         ftl_strmap_put(&st->fn_index, key, i);
     } else {
         free(key);
@@ -708,6 +711,11 @@ static bool binds_reference(CXType ft, unsigned i)
 static void record_function_ref(ftl_ctx *ctx, state *st, CXCursor fn, bool in_function)
 {
     char *key = ftl_function_key(fn);
+    size_t i;
+    if (ftl_strmap_get(&st->fn_index, key, &i))
+        st->fns[i].referenced = true;
+    else
+        ftl_strv_push(&st->referenced, key);
     if (in_function && st->pending_callee && strcmp(st->pending_callee, key) == 0) {
         ftl_graph_call(ctx, st->fns[st->cur_fn].key, key, st->pending_locked);
         free(st->pending_callee);
@@ -1138,6 +1146,10 @@ static void report_write(ftl_ctx *ctx, const state *st, const pwrite *w, size_t 
     if (more)
         ftl_buf_printf(&msg, " (%zu more write%s of '%s' in '%s')", more, more == 1 ? "" : "s",
                        w->var, fn);
+    /* Nothing here calls it: if its caller only runs during initialisation, that caller's file
+     * is what the run is missing. */
+    if (!st->fns[w->fn].referenced && clang_getCursorLinkage(st->fns[w->fn].cursor) != CXLinkage_Internal)
+        ftl_buf_printf(&msg, "; nothing in this file calls '%s' (analyse its callers' files too)", fn);
     char *m = ftl_buf_steal(&msg), *h = ftl_buf_steal(&help);
     /* Dropped later if the function turns out to run only during initialisation or under its
      * callers' locks, once the call graphs of all files are merged. */
@@ -1190,6 +1202,7 @@ static void tu_end(ftl_ctx *ctx, void *p)
     free(st->once);
     free(st->clears);
     free(st->pending_callee);
+    ftl_strv_free(&st->referenced);
     ftl_strmap_free(&st->fn_index);
     free(st);
 }
