@@ -2,14 +2,17 @@
  * synchronisation, from a function that several threads may run at once.
  *
  * Writes are found as the walk meets them (assignments, ++/--, compound assignments, the address
- * passed for a non-const pointer, a non-const C++ reference or a mutating C++ method, Py_CLEAR and
- * Py_SETREF) and dropped at once when they are synchronised (lock regions from ftl_in_lock, a
- * once-call, atomic or thread-local variables, lock and table types). Which functions run only
- * during module initialisation is known at the end of the translation unit: PyInit_*, the
- * Py_mod_exec/Py_mod_create functions of slot arrays, the m_traverse/m_clear/m_free functions
- * of module definitions, once and at-exit callbacks, and every function that only they call
- * (the call graph of the translation unit). Writes in other functions are reported then, and
- * the lazy-cache pattern (`if (cache == NULL) cache = ...;`) gets its own message. */
+ * given to a C API or C library function that writes through it, a non-const reference or a
+ * mutating method of the C++ library, Py_CLEAR and Py_SETREF) and dropped at once when they are
+ * synchronised (lock regions from ftl_in_lock, a once-call, atomic or thread-local variables,
+ * lock, table and object types). Which functions never run concurrently is a question about
+ * callers: the rule records roots (PyInit_*, the Py_mod_exec/Py_mod_create functions of slot
+ * arrays, the m_traverse/m_clear/m_free functions of module definitions, once and at-exit
+ * callbacks), calls (and whether a lock is held at the call) and functions whose address is
+ * taken in the run-wide call graph, and reports each write with ftl_report_cursor_unless_serial:
+ * the driver drops it when, over all files, its function turns out to run only during
+ * initialisation or under its callers' locks. The lazy-cache pattern
+ * (`if (cache == NULL) cache = ...;`) gets its own message. */
 #include "ftlint.h"
 #include "../src/util.h"
 
