@@ -147,7 +147,7 @@ typedef struct state {
     size_t nclears, capclears;
     char *pending_callee;    /* USR of the callee of the last call not yet matched to its ref */
     bool pending_locked;     /* that call is inside a lock region */
-    ftl_strv referenced;     /* keys of functions referenced before they were walked */
+    ftl_strmap referenced;   /* keys of functions referenced before they were walked */
 } state;
 
 static char *usr_of(CXCursor c)
@@ -163,7 +163,7 @@ static size_t fn_for(state *st, CXCursor c)
         ftl_grow((void **)&st->fns, &st->capfns, st->nfns + 1, sizeof *st->fns);
         i = st->nfns++;
         st->fns[i] = (fnrec){.name = ftl_cxstr(clang_getCursorSpelling(c)), .key = key, .cursor = c,
-                             .referenced = ftl_strv_contains(&st->referenced, key)};
+                             .referenced = ftl_strmap_get(&st->referenced, key, &(size_t){0})};
         ftl_strmap_put(&st->fn_index, key, i);
     } else {
         free(key);
@@ -718,7 +718,7 @@ static void record_function_ref(ftl_ctx *ctx, state *st, CXCursor fn, bool in_fu
     if (ftl_strmap_get(&st->fn_index, key, &i))
         st->fns[i].referenced = true;
     else
-        ftl_strv_push(&st->referenced, key);
+        ftl_strmap_put(&st->referenced, key, 1);
     if (in_function && st->pending_callee && strcmp(st->pending_callee, key) == 0) {
         ftl_graph_call(ctx, st->fns[st->cur_fn].key, key, st->pending_locked);
         free(st->pending_callee);
@@ -1205,7 +1205,7 @@ static void tu_end(ftl_ctx *ctx, void *p)
     free(st->once);
     free(st->clears);
     free(st->pending_callee);
-    ftl_strv_free(&st->referenced);
+    ftl_strmap_free(&st->referenced);
     ftl_strmap_free(&st->fn_index);
     free(st);
 }
