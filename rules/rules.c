@@ -5,11 +5,17 @@
 #include <string.h>
 
 extern const ftl_rule ftl_rule_borrowed_ref;
+extern const ftl_rule ftl_rule_ob_mutex;
+extern const ftl_rule ftl_rule_missing_mod_gil;
+extern const ftl_rule ftl_rule_unguarded_global;
 extern const ftl_rule ftl_rule_unused_suppression;
 extern const ftl_rule ftl_rule_bad_suppression;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
+    &ftl_rule_ob_mutex,
+    &ftl_rule_missing_mod_gil,
+    &ftl_rule_unguarded_global,
     &ftl_rule_unused_suppression,
     &ftl_rule_bad_suppression,
 };

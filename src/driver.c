@@ -2,6 +2,7 @@
  * findings merged, sorted and de-duplicated. */
 #include "driver.h"
 #include "config.h"
+#include "graph.h"
 #include "pyinclude.h"
 #include "suppress.h"
 #include "util.h"
@@ -55,12 +56,15 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
     run->nexcluded = exclude_files(cfg, &run->list.files);
     run->nskipped = run->list.nskipped;
     CXIndex index = clang_createIndex(1, 0);
+    ftl_graph *graph = ftl_graph_new();
     for (size_t i = 0; i < run->list.files.n; i++) {
         ftl_findings fs = {0};
         ftl_grow((void **)&run->files, &run->capfiles, run->nfiles + 1, sizeof *run->files);
         ftl_file_result *res = &run->files[run->nfiles++];
         ftl_analyze_file(index, cfg, run->list.files.v[i], &fs, res);
         ftl_findings_take(&run->findings, &fs);
+        if (res->graph)
+            ftl_graph_merge(graph, res->graph);
         if (res->status == FTL_FILE_FAILED)
             run->nfailed++;
         else if (res->status == FTL_FILE_SKIPPED)
@@ -69,6 +73,9 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
             run->nerrors++;
     }
     clang_disposeIndex(index);
+    /* Findings that hold only if their function may run concurrently, decided over all files. */
+    ftl_findings_resolve(&run->findings, graph);
+    ftl_graph_free(graph);
     ftl_findings_sort_unique(&run->findings);
     /* Suppression comments and .ftlint.json filters, then sort again for the new findings. */
     ftl_suppress_apply(cfg, run->files, run->nfiles, &run->findings);

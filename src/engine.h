@@ -91,6 +91,7 @@ struct ftl_ctx {
     size_t cur_rule;         /* index of the rule being dispatched */
     void **states;           /* per rule */
     const bool *enabled;
+    ftl_graph *graph;        /* the file result's call graph (may be NULL) */
 };
 
 /* walk.c */

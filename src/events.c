@@ -61,9 +61,31 @@ static kids children(CXCursor c)
     return k;
 }
 
+static enum CXChildVisitResult first_kid(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    *(CXCursor *)d = c;
+    return CXChildVisit_Break;
+}
+
+/* The callee's name. A C++ call clang could not resolve (an argument with an error, a template)
+ * has no spelling itself: its callee is an unresolved reference whose first child names it. */
 static char *call_name(CXCursor call)
 {
-    return ftl_cxstr(clang_getCursorSpelling(call));
+    char *n = ftl_cxstr(clang_getCursorSpelling(call));
+    CXCursor c = call;
+    for (int guard = 0; guard < 4 && !n[0]; guard++) {
+        CXCursor kid = clang_getNullCursor();
+        clang_visitChildren(c, first_kid, &kid);
+        enum CXCursorKind k = clang_getCursorKind(kid);
+        if (clang_Cursor_isNull(kid) || (k != CXCursor_DeclRefExpr && k != CXCursor_OverloadedDeclRef &&
+                                         k != CXCursor_UnexposedExpr))
+            break;
+        free(n);
+        n = ftl_cxstr(clang_getCursorSpelling(kid));
+        c = kid;
+    }
+    return n;
 }
 
 /* Strips implicit conversions, parentheses, casts and Py_NewRef()-like wrappers. */
@@ -481,7 +503,8 @@ static void add_call(ftl_ctx *ctx, ftl_func *fn, CXCursor c)
 static void add_lock_guard(ftl_ctx *ctx, ftl_func *fn, CXCursor var, unsigned scope_end)
 {
     char *ty = ftl_cxstr(clang_getTypeSpelling(clang_getCursorType(var)));
-    bool guard = strstr(ty, "lock_guard") || strstr(ty, "unique_lock") || strstr(ty, "scoped_lock");
+    bool guard = strstr(ty, "lock_guard") || strstr(ty, "unique_lock") || strstr(ty, "scoped_lock") ||
+                 strstr(ty, "shared_lock");
     free(ty);
     unsigned b, e;
     if (!guard || !cursor_offsets(ctx, var, &b, &e))

@@ -37,6 +37,18 @@ static const lockfn lockfns[] = {
     {"PyThread_acquire_lock_timed", FTL_LOCK_MUTEX, true, 0},
     {"PyThread_release_lock", FTL_LOCK_MUTEX, false, 0},
     {"pthread_mutex_lock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_mutex_trylock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_mutex_timedlock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_rwlock_trywrlock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_rwlock_tryrdlock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_spin_trylock", FTL_LOCK_MUTEX, true, 0},
+    {"mtx_trylock", FTL_LOCK_MUTEX, true, 0},
+    {"mtx_timedlock", FTL_LOCK_MUTEX, true, 0},
+    {"TryEnterCriticalSection", FTL_LOCK_MUTEX, true, 0},
+    {"AcquireSRWLockShared", FTL_LOCK_MUTEX, true, 0},
+    {"ReleaseSRWLockShared", FTL_LOCK_MUTEX, false, 0},
+    {"omp_set_lock", FTL_LOCK_MUTEX, true, 0},
+    {"omp_unset_lock", FTL_LOCK_MUTEX, false, 0},
     {"pthread_mutex_unlock", FTL_LOCK_MUTEX, false, 0},
     {"pthread_rwlock_wrlock", FTL_LOCK_MUTEX, true, 0},
     {"pthread_rwlock_rdlock", FTL_LOCK_MUTEX, true, 0},
@@ -152,6 +164,52 @@ void ftl_func_build_escapes(const ftl_config *cfg, ftl_func *fn)
         qsort(fn->evs, fn->nevs, sizeof *fn->evs, cmp_vev);
 }
 
+/* True when the statement after the call at [.., end) leaves the block: `return`, `goto`,
+ * `break` or `continue`, with only ';', blanks and comments in between. */
+static bool exit_follows(const ftl_func *fn, unsigned end)
+{
+    const char *t = fn->file->text;
+    size_t len = fn->file->len, i = end;
+    while (i < len) {
+        if (t[i] == ';' || t[i] == ')' || isspace((unsigned char)t[i])) {
+            i++;
+        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
+            const char *e = strstr(t + i + 2, "*/");
+            if (!e)
+                return false;
+            i = (size_t)(e - t) + 2;
+        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
+            while (i < len && t[i] != '\n')
+                i++;
+        } else {
+            break;
+        }
+    }
+    static const char *const exits[] = {"return", "goto", "break", "continue", NULL};
+    for (const char *const *x = exits; *x; x++) {
+        size_t n = strlen(*x);
+        if (i + n <= len && strncmp(t + i, *x, n) == 0 &&
+            (i + n == len || !(isalnum((unsigned char)t[i + n]) || t[i + n] == '_')))
+            return true;
+    }
+    return false;
+}
+
+/* An unlock on an early-exit path (`if (err) { unlock; return -1; }`) does not end the region
+ * for the code after the branch when the next lock call of its kind is another unlock. */
+static bool early_exit_unlock(const ftl_config *cfg, const ftl_func *fn, size_t i,
+                              const lockfn *lf)
+{
+    if (!fn->file || !fn->file->text || !exit_follows(fn, fn->calls[i].end_offset))
+        return false;
+    for (size_t k = i + 1; k < fn->ncalls; k++) {
+        lockfn next;
+        if (find_lockfn(cfg, fn->calls[k].name, &next) && next.kind == lf->kind)
+            return !next.begin;
+    }
+    return false;
+}
+
 void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
 {
     typedef struct open_lock {
@@ -169,6 +227,8 @@ void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
             stack[n++] = (open_lock){i, lf};
             continue;
         }
+        if (early_exit_unlock(ctx->cfg, fn, i, &lf))
+            continue;
         for (size_t k = n; k-- > 0;) {
             if (stack[k].fnd.kind != lf.kind)
                 continue;

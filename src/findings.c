@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void finding_free(ftl_finding *f)
+void ftl_finding_free(ftl_finding *f)
 {
+    free(f->unless_serial);
     free(f->path);
     free(f->key);
     free(f->message);
@@ -21,7 +22,7 @@ static void finding_free(ftl_finding *f)
 void ftl_findings_free(ftl_findings *fs)
 {
     for (size_t i = 0; i < fs->n; i++)
-        finding_free(&fs->v[i]);
+        ftl_finding_free(&fs->v[i]);
     free(fs->v);
     fs->v = NULL;
     fs->n = fs->cap = 0;
@@ -65,7 +66,7 @@ void ftl_findings_sort_unique(ftl_findings *fs)
             ftl_finding *p = &fs->v[w - 1], *q = &fs->v[r];
             if (strcmp(p->key, q->key) == 0 && p->line == q->line && p->col == q->col &&
                 p->rule == q->rule) {
-                finding_free(q);
+                ftl_finding_free(q);
                 continue;
             }
         }

@@ -78,6 +78,8 @@ typedef struct ftl_finding {
     size_t nedits;
     unsigned long long line_hash;  /* rule code + the finding's source line, whitespace-trimmed */
     char *fingerprint;       /* stable id: line_hash and occurrence, set by ftl_findings_sort_unique */
+    char *unless_serial;     /* key of a function: drop the finding if the run's call graph shows
+                              * it serial (ftl_findings_resolve); NULL once resolved */
 } ftl_finding;
 
 typedef struct ftl_findings {
@@ -86,6 +88,7 @@ typedef struct ftl_findings {
 } ftl_findings;
 
 void ftl_findings_free(ftl_findings *fs);
+void ftl_finding_free(ftl_finding *f);      /* the members of one finding */
 /* Sorts by path, line, column and rule, drops duplicates (a header reached from several
  * sources), and sets every fingerprint. */
 void ftl_findings_sort_unique(ftl_findings *fs);
@@ -176,9 +179,63 @@ bool ftl_cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *begin, unsigned *end
 /* Reports at a cursor's location, in whatever project file it lies (for tu_end reports). */
 void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
                        const char *help);
+/* True when clang reported an error inside the cursor's extent: the code there may be missing
+ * from the AST, so a rule reporting the absence of something should stay silent. */
+bool ftl_cursor_has_errors(ftl_ctx *ctx, CXCursor c);
 /* Same as ftl_report, with an explicit severity (for notes). */
 void ftl_report_sev(ftl_ctx *ctx, enum ftl_severity sev, unsigned offset, unsigned end_offset,
                     const char *message, const char *help, const ftl_edit *edits, size_t nedits);
+
+/* ---- module definitions (src/pymodule.c) ------------------------------------------------------ */
+
+/* Slot numbers of PyModuleDef_Slot, the same in every CPython version that has them. */
+#define FTL_MOD_CREATE 1
+#define FTL_MOD_EXEC 2
+#define FTL_MOD_GIL 4
+
+/* One {slot, value} entry of a PyModuleDef_Slot array. */
+typedef struct ftl_slot {
+    long long id;            /* evaluated slot number; -1 when it is not a constant */
+    CXCursor entry;          /* the {id, value} initializer */
+    CXCursor value;          /* the value expression, or a null cursor */
+    CXCursor function;       /* the function the value names (Py_mod_exec...), or a null cursor */
+    int gil;                 /* Py_mod_gil value: 0 Py_MOD_GIL_USED, 1 Py_MOD_GIL_NOT_USED, -1 other */
+} ftl_slot;
+
+/* True when var is a variable definition whose type is an array of PyModuleDef_Slot. */
+bool ftl_is_slot_array(CXCursor var);
+/* True when var is a variable definition of type PyModuleDef (struct PyModuleDef). */
+bool ftl_is_moduledef(CXCursor var);
+/* The entries of a slot array's initializer, the {0, NULL} sentinel included. Returns their
+ * number and sets *out to a malloc'd array (caller frees; NULL when there are none). */
+size_t ftl_slot_entries(CXCursor var, ftl_slot **out);
+/* The function an expression names, through parentheses, casts and a leading '&', or a null
+ * cursor (the canonical declaration). */
+CXCursor ftl_expr_function(CXCursor expr);
+/* The variable an expression names, through parentheses, casts and a leading '&', or a null
+ * cursor (the canonical declaration). */
+CXCursor ftl_expr_variable(CXCursor expr);
+/* True when the expression is a null pointer constant (0, NULL, nullptr). */
+bool ftl_expr_is_null(CXCursor expr);
+
+/* ---- cross-file call graph (src/graph.c) ----------------------------------------------------- */
+
+/* Facts about functions, named by a key (their USR; see ftl_function_key), that the driver
+ * merges over every file of the run. A function is serial, never running in several threads at
+ * once, when it is a root (module initialisation or finalisation, a once-callback), or when its
+ * address is never taken, it is called, and each call is made with a lock held or from a
+ * serial function. */
+typedef struct ftl_graph ftl_graph;
+void ftl_graph_root(ftl_ctx *ctx, const char *key);
+void ftl_graph_address_taken(ftl_ctx *ctx, const char *key);
+void ftl_graph_call(ftl_ctx *ctx, const char *caller, const char *callee, bool locked);
+/* The key of a function: its USR, prefixed with its file's real path when it has internal
+ * linkage (two files may both have a static `init`). Caller frees. */
+char *ftl_function_key(CXCursor fn);
+/* Reports at a cursor, as ftl_report_cursor, unless the function `key` turns out serial once
+ * the graphs of all files are merged. */
+void ftl_report_cursor_unless_serial(ftl_ctx *ctx, const char *key, enum ftl_severity sev,
+                                     CXCursor c, const char *message, const char *help);
 
 /* ---- rules ---------------------------------------------------------------------------------- */
 
@@ -215,6 +272,7 @@ typedef struct ftl_file_result {
     unsigned nerrors;
     ftl_strv errors;         /* formatted clang errors (for -v) */
     struct ftl_suppressions *suppressions;  /* ftlint: directives of its project files */
+    ftl_graph *graph;        /* the call graph rules recorded (see ftl_findings_resolve) */
 } ftl_file_result;
 
 /* Analyses one file (C or C++ source, or a header given explicitly). Appends findings to out

@@ -4,6 +4,7 @@
 #include "compdb.h"
 #include "engine.h"
 #include "paths.h"
+#include "graph.h"
 #include "prelude.inc"
 #include "suppress.h"
 #include "util.h"
@@ -272,6 +273,8 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
     ctx.python_include = cfg->python_include;
     ctx.enabled = cfg->enabled;
     size_t first = out->n;
+    res->graph = ftl_graph_new();
+    ctx.graph = res->graph;
     ftl_walk_tu(&ctx);
     res->suppressions = ftl_suppress_collect(&ctx, res->nerrors == 0);
     ftl_ctx_release(&ctx);
@@ -291,5 +294,6 @@ void ftl_file_result_free(ftl_file_result *res)
     free(res->reason);
     ftl_strv_free(&res->errors);
     ftl_suppressions_free(res->suppressions);
+    ftl_graph_free(res->graph);
     memset(res, 0, sizeof *res);
 }

@@ -80,6 +80,12 @@ int PySys_GetOptionalAttrString(const char *name, PyObject **result);
 #ifndef Py_MOD_GIL_NOT_USED
 #  define Py_MOD_GIL_NOT_USED ((void *)1)
 #endif
+#ifndef Py_mod_multiple_interpreters
+#  define Py_mod_multiple_interpreters 3
+#  define Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED ((void *)0)
+#  define Py_MOD_MULTIPLE_INTERPRETERS_SUPPORTED ((void *)1)
+#  define Py_MOD_PER_INTERPRETER_GIL_SUPPORTED ((void *)2)
+#endif
 #ifndef Py_BEGIN_CRITICAL_SECTION
 #  define Py_BEGIN_CRITICAL_SECTION(op) { PyCriticalSection _py_cs; PyCriticalSection_Begin(&_py_cs, (PyObject *)(op))
 #  define Py_END_CRITICAL_SECTION() PyCriticalSection_End(&_py_cs); }

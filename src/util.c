@@ -206,3 +206,66 @@ int ftl_call_with_stack(size_t stack_bytes, int (*fn)(void *), void *arg)
     }
     return fn(arg);   /* no thread could be made: run here */
 }
+
+/* ---- string map ---------------------------------------------------------------------------- */
+
+static size_t str_hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL & (size_t)-1;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (1099511628211ULL & (size_t)-1);
+    return h;
+}
+
+static size_t strmap_slot(const ftl_strmap *m, const char *key)
+{
+    size_t i = str_hash(key) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+bool ftl_strmap_get(const ftl_strmap *m, const char *key, size_t *val)
+{
+    if (!m->cap)
+        return false;
+    size_t i = strmap_slot(m, key);
+    if (!m->keys[i])
+        return false;
+    *val = m->vals[i];
+    return true;
+}
+
+void ftl_strmap_put(ftl_strmap *m, const char *key, size_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        ftl_strmap old = *m;
+        m->cap = old.cap ? old.cap * 2 : 64;
+        m->keys = ftl_xcalloc(m->cap, sizeof *m->keys);
+        m->vals = ftl_xcalloc(m->cap, sizeof *m->vals);
+        for (size_t i = 0; i < old.cap; i++) {
+            if (!old.keys[i])
+                continue;
+            size_t j = strmap_slot(m, old.keys[i]);
+            m->keys[j] = old.keys[i];
+            m->vals[j] = old.vals[i];
+        }
+        free(old.keys);
+        free(old.vals);
+    }
+    size_t i = strmap_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = ftl_xstrdup(key);
+        m->n++;
+    }
+    m->vals[i] = val;
+}
+
+void ftl_strmap_free(ftl_strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}

@@ -3,6 +3,7 @@
 #define FTL_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,6 +29,18 @@ void ftl_buf_puts(ftl_buf *b, const char *s);
 void ftl_buf_printf(ftl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *ftl_buf_steal(ftl_buf *b);   /* returns the NUL-terminated string (caller frees), resets b */
 void ftl_buf_free(ftl_buf *b);
+
+/* A map from strings (copied) to indices, with open addressing: USR lookups in rules. */
+typedef struct ftl_strmap {
+    char **keys;
+    size_t *vals;
+    size_t cap, n;
+} ftl_strmap;
+/* True and *val set when key is present. */
+bool ftl_strmap_get(const ftl_strmap *m, const char *key, size_t *val);
+/* Adds key or replaces its value. */
+void ftl_strmap_put(ftl_strmap *m, const char *key, size_t val);
+void ftl_strmap_free(ftl_strmap *m);
 
 /* Reads a whole file; returns NULL and sets errno on failure. *len receives the size. Caller frees. */
 char *ftl_read_file(const char *path, size_t *len);

@@ -261,12 +261,37 @@ bool ftl_cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *begin, unsigned *end
     return true;
 }
 
-static void report_in(ftl_ctx *ctx, ftl_file *f, enum ftl_severity sev, unsigned offset,
-                      unsigned end_offset, const char *message, const char *help,
-                      const ftl_edit *edits, size_t nedits)
+bool ftl_cursor_has_errors(ftl_ctx *ctx, CXCursor c)
+{
+    CXSourceRange r = clang_getCursorExtent(c);
+    CXFile fb, fe;
+    unsigned ob, oe;
+    clang_getExpansionLocation(clang_getRangeStart(r), &fb, NULL, NULL, &ob);
+    clang_getExpansionLocation(clang_getRangeEnd(r), &fe, NULL, NULL, &oe);
+    if (!fb || !fe || !clang_File_isEqual(fb, fe))
+        return false;
+    bool found = false;
+    unsigned n = clang_getNumDiagnostics(ctx->tu);
+    for (unsigned i = 0; i < n && !found; i++) {
+        CXDiagnostic d = clang_getDiagnostic(ctx->tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+            CXFile f;
+            unsigned off;
+            clang_getExpansionLocation(clang_getDiagnosticLocation(d), &f, NULL, NULL, &off);
+            found = f && clang_File_isEqual(f, fb) && off >= ob && off <= oe;
+        }
+        clang_disposeDiagnostic(d);
+    }
+    return found;
+}
+
+/* Appends a finding in a project file; returns it, or NULL when f is not part of the project. */
+static ftl_finding *report_in(ftl_ctx *ctx, ftl_file *f, enum ftl_severity sev, unsigned offset,
+                              unsigned end_offset, const char *message, const char *help,
+                              const ftl_edit *edits, size_t nedits)
 {
     if (!f || !f->user)
-        return;
+        return NULL;
     ftl_findings *out = ctx->out;
     ftl_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v);
     ftl_finding *fd = &out->v[out->n++];
@@ -298,6 +323,7 @@ static void report_in(ftl_ctx *ctx, ftl_file *f, enum ftl_severity sev, unsigned
         }
         fd->nedits = nedits;
     }
+    return fd;
 }
 
 void ftl_report_sev(ftl_ctx *ctx, enum ftl_severity sev, unsigned offset, unsigned end_offset,
@@ -313,8 +339,8 @@ void ftl_report(ftl_ctx *ctx, unsigned offset, unsigned end_offset, const char *
                    edits, nedits);
 }
 
-void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
-                       const char *help)
+static ftl_finding *report_at_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c,
+                                     const char *message, const char *help)
 {
     CXSourceRange r = clang_getCursorExtent(c);
     unsigned ob, oe;
@@ -323,8 +349,38 @@ void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const ch
     if (fe != fb)
         oe = ob;
     ftl_file *saved = ctx->cur_file;
-    report_in(ctx, fb, sev, ob, oe, message, help, NULL, 0);
+    ftl_finding *fd = report_in(ctx, fb, sev, ob, oe, message, help, NULL, 0);
     ctx->cur_file = saved;
+    return fd;
+}
+
+void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
+                       const char *help)
+{
+    report_at_cursor(ctx, sev, c, message, help);
+}
+
+void ftl_report_cursor_unless_serial(ftl_ctx *ctx, const char *key, enum ftl_severity sev,
+                                     CXCursor c, const char *message, const char *help)
+{
+    ftl_finding *fd = report_at_cursor(ctx, sev, c, message, help);
+    if (fd)
+        fd->unless_serial = ftl_xstrdup(key);
+}
+
+char *ftl_function_key(CXCursor fn)
+{
+    CXCursor c = clang_getCanonicalCursor(fn);
+    char *usr = ftl_cxstr(clang_getCursorUSR(c));
+    if (clang_getCursorLinkage(c) != CXLinkage_Internal)
+        return usr;
+    CXFile f;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+    char *path = f ? ftl_cxstr(clang_File_tryGetRealPathName(f)) : ftl_xstrdup("");
+    char *key = ftl_xasprintf("%s|%s", path, usr);
+    free(path);
+    free(usr);
+    return key;
 }
 
 /* ---- traversal ----------------------------------------------------------------------------- */

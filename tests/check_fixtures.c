@@ -6,6 +6,7 @@
  *     ftlint-args: -DNAME=1 -U Py_GIL_DISABLED
  */
 #include "testutil.h"
+#include "graph.h"
 #include "pyinclude.h"
 #include "suppress.h"
 
@@ -101,6 +102,7 @@ START_TEST(fixture)
     ftl_findings fs = {0};
     ftl_file_result res;
     ftl_analyze_file(index, &cfg, path, &fs, &res);
+    ftl_findings_resolve(&fs, res.graph);
     ftl_findings_sort_unique(&fs);
     /* As the driver does: suppression comments, then FT008/FT009 findings. */
     ftl_suppress_apply(&cfg, &res, 1, &fs);

@@ -1,0 +1,170 @@
+/* graph.c: the call graph rules record per file (functions named by a key, normally their USR)
+ * and the driver merges over the whole run, so that a function called only from another
+ * file's module initialisation is known to be serial. Findings that depend on it carry the
+ * function's key and are kept or dropped once every file has been read. */
+#include "engine.h"
+#include "graph.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct gcall {
+    size_t caller;
+    bool locked;
+} gcall;
+
+typedef struct gnode {
+    char *key;
+    bool root;
+    bool address_taken;
+    bool serial;             /* computed by ftl_graph_solve */
+    gcall *calls;
+    size_t ncalls, capcalls;
+} gnode;
+
+struct ftl_graph {
+    gnode *v;
+    size_t n, cap;
+    ftl_strmap index;
+    bool solved;
+};
+
+ftl_graph *ftl_graph_new(void)
+{
+    return ftl_xcalloc(1, sizeof(ftl_graph));
+}
+
+void ftl_graph_free(ftl_graph *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->v[i].key);
+        free(g->v[i].calls);
+    }
+    free(g->v);
+    ftl_strmap_free(&g->index);
+    free(g);
+}
+
+static size_t node(ftl_graph *g, const char *key)
+{
+    size_t i;
+    if (ftl_strmap_get(&g->index, key, &i))
+        return i;
+    ftl_grow((void **)&g->v, &g->cap, g->n + 1, sizeof *g->v);
+    i = g->n++;
+    memset(&g->v[i], 0, sizeof g->v[i]);
+    g->v[i].key = ftl_xstrdup(key);
+    ftl_strmap_put(&g->index, key, i);
+    g->solved = false;
+    return i;
+}
+
+static void add_call(ftl_graph *g, size_t callee, size_t caller, bool locked)
+{
+    gnode *n = &g->v[callee];
+    for (size_t k = 0; k < n->ncalls; k++)
+        if (n->calls[k].caller == caller && n->calls[k].locked == locked)
+            return;
+    ftl_grow((void **)&n->calls, &n->capcalls, n->ncalls + 1, sizeof *n->calls);
+    n->calls[n->ncalls++] = (gcall){caller, locked};
+    g->solved = false;
+}
+
+void ftl_graph_merge(ftl_graph *dst, const ftl_graph *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        size_t d = node(dst, src->v[i].key);
+        dst->v[d].root |= src->v[i].root;
+        dst->v[d].address_taken |= src->v[i].address_taken;
+    }
+    for (size_t i = 0; i < src->n; i++) {
+        size_t d = node(dst, src->v[i].key);
+        for (size_t k = 0; k < src->v[i].ncalls; k++) {
+            size_t caller = node(dst, src->v[src->v[i].calls[k].caller].key);
+            add_call(dst, d, caller, src->v[i].calls[k].locked);
+        }
+    }
+}
+
+/* Serial: a root, or never address-taken, called at least once, and every call made with a
+ * lock held or from a serial function. The greatest such set is found by iterating from roots. */
+static void solve(ftl_graph *g)
+{
+    if (g->solved)
+        return;
+    for (size_t i = 0; i < g->n; i++)
+        g->v[i].serial = g->v[i].root;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < g->n; i++) {
+            gnode *f = &g->v[i];
+            if (f->serial || f->address_taken || f->ncalls == 0)
+                continue;
+            bool all = true;
+            for (size_t k = 0; k < f->ncalls && all; k++)
+                all = f->calls[k].locked || g->v[f->calls[k].caller].serial;
+            if (all) {
+                f->serial = true;
+                changed = true;
+            }
+        }
+    }
+    g->solved = true;
+}
+
+bool ftl_graph_is_serial(ftl_graph *g, const char *key)
+{
+    size_t i;
+    if (!ftl_strmap_get(&g->index, key, &i))
+        return false;
+    solve(g);
+    return g->v[i].serial;
+}
+
+void ftl_findings_resolve(ftl_findings *fs, ftl_graph *g)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < fs->n; r++) {
+        ftl_finding *f = &fs->v[r];
+        if (f->unless_serial) {
+            bool drop = g && ftl_graph_is_serial(g, f->unless_serial);
+            free(f->unless_serial);
+            f->unless_serial = NULL;
+            if (drop) {
+                ftl_finding_free(f);
+                continue;
+            }
+        }
+        fs->v[w++] = *f;
+    }
+    fs->n = w;
+}
+
+/* ---- rule-facing API ---------------------------------------------------------------------- */
+
+void ftl_graph_root(ftl_ctx *ctx, const char *key)
+{
+    if (ctx->graph) {
+        size_t i = node(ctx->graph, key);    /* may move the array */
+        ctx->graph->v[i].root = true;
+    }
+}
+
+void ftl_graph_address_taken(ftl_ctx *ctx, const char *key)
+{
+    if (ctx->graph) {
+        size_t i = node(ctx->graph, key);
+        ctx->graph->v[i].address_taken = true;
+    }
+}
+
+void ftl_graph_call(ftl_ctx *ctx, const char *caller, const char *callee, bool locked)
+{
+    if (!ctx->graph)
+        return;
+    size_t c = node(ctx->graph, caller);
+    add_call(ctx->graph, node(ctx->graph, callee), c, locked);
+}
