@@ -5,9 +5,15 @@
 #include <string.h>
 
 extern const ftl_rule ftl_rule_borrowed_ref;
+extern const ftl_rule ftl_rule_dict_next;
+extern const ftl_rule ftl_rule_set_item_existing;
+extern const ftl_rule ftl_rule_object_malloc;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
+    &ftl_rule_dict_next,
+    &ftl_rule_set_item_existing,
+    &ftl_rule_object_malloc,
 };
 
 const size_t ftl_nrules = sizeof ftl_rules / sizeof *ftl_rules;

@@ -376,6 +376,28 @@ static void add_lock_guard(ftl_ctx *ctx, ftl_func *fn, CXCursor var, unsigned sc
         (ftl_region){.begin = b, .end = scope_end, .kind = FTL_LOCK_MUTEX, .var = -1, .objtext = NULL};
 }
 
+/* Functions that replace *arg0 by a resized object nobody else references; their `&t` is not
+ * a publication but a new fresh value. */
+static const char *const resizers[] = {"_PyTuple_Resize", NULL};
+
+static void note_resize(ftl_ctx *ctx, ftl_func *fn, CXCursor call, unsigned end)
+{
+    if (clang_Cursor_getNumArguments(call) < 1)
+        return;
+    char *n = call_name(call);
+    bool resize = in_list(resizers, ftl_canonical_name(n));
+    free(n);
+    if (!resize)
+        return;
+    CXCursor a = unwrap(clang_Cursor_getArgument(call, 0));
+    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || !is_address_of(ctx, a))
+        return;
+    kids ch = children(a);
+    int v = ch.n == 1 ? local_of(fn, ch.v[0]) : -1;
+    if (v >= 0)
+        add_vev(fn, end, v, FTL_VEV_ASSIGN, FTL_PRIVATE_FRESH, -1);
+}
+
 static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClientData d);
 
 static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
@@ -412,6 +434,8 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
     }
     case CXCursor_CallExpr:
         add_call(ctx, fn, c);
+        if (here)
+            note_resize(ctx, fn, c, e);
         break;
     case CXCursor_BinaryOperator: {
         kids ch = children(c);

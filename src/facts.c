@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,39 +17,40 @@ typedef struct lockfn {
     enum ftl_lock_kind kind;
     bool begin;
     int objarg;              /* index of the locked object or mutex, -1 if none */
+    int objarg2;             /* index of a second locked object (two-object sections), or -1 */
 } lockfn;
 
 static const lockfn lockfns[] = {
-    {"Py_BEGIN_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, true, 0},
-    {"Py_END_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, false, -1},
-    {"Py_BEGIN_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, true, 0},
-    {"Py_END_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, false, -1},
-    {"Py_BEGIN_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, true, 0},
-    {"Py_END_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, false, -1},
-    {"Py_BEGIN_CRITICAL_SECTION_MUTEX", FTL_LOCK_CRITICAL_SECTION, true, 0},
-    {"PyCriticalSection_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1},
-    {"PyCriticalSection_BeginMutex", FTL_LOCK_CRITICAL_SECTION, true, 1},
-    {"PyCriticalSection_End", FTL_LOCK_CRITICAL_SECTION, false, -1},
-    {"PyCriticalSection2_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1},
-    {"PyCriticalSection2_End", FTL_LOCK_CRITICAL_SECTION, false, -1},
-    {"PyMutex_Lock", FTL_LOCK_MUTEX, true, 0},
-    {"PyMutex_Unlock", FTL_LOCK_MUTEX, false, 0},
-    {"PyThread_acquire_lock", FTL_LOCK_MUTEX, true, 0},
-    {"PyThread_acquire_lock_timed", FTL_LOCK_MUTEX, true, 0},
-    {"PyThread_release_lock", FTL_LOCK_MUTEX, false, 0},
-    {"pthread_mutex_lock", FTL_LOCK_MUTEX, true, 0},
-    {"pthread_mutex_unlock", FTL_LOCK_MUTEX, false, 0},
-    {"pthread_rwlock_wrlock", FTL_LOCK_MUTEX, true, 0},
-    {"pthread_rwlock_rdlock", FTL_LOCK_MUTEX, true, 0},
-    {"pthread_rwlock_unlock", FTL_LOCK_MUTEX, false, 0},
-    {"pthread_spin_lock", FTL_LOCK_MUTEX, true, 0},
-    {"pthread_spin_unlock", FTL_LOCK_MUTEX, false, 0},
-    {"mtx_lock", FTL_LOCK_MUTEX, true, 0},
-    {"mtx_unlock", FTL_LOCK_MUTEX, false, 0},
-    {"EnterCriticalSection", FTL_LOCK_MUTEX, true, 0},
-    {"LeaveCriticalSection", FTL_LOCK_MUTEX, false, 0},
-    {"AcquireSRWLockExclusive", FTL_LOCK_MUTEX, true, 0},
-    {"ReleaseSRWLockExclusive", FTL_LOCK_MUTEX, false, 0},
+    {"Py_BEGIN_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, true, 0, -1},
+    {"Py_END_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
+    {"Py_BEGIN_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, true, 0, 1},
+    {"Py_END_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
+    {"Py_BEGIN_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, true, 0, -1},
+    {"Py_END_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
+    {"Py_BEGIN_CRITICAL_SECTION_MUTEX", FTL_LOCK_CRITICAL_SECTION, true, 0, -1},
+    {"PyCriticalSection_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1, -1},
+    {"PyCriticalSection_BeginMutex", FTL_LOCK_CRITICAL_SECTION, true, 1, -1},
+    {"PyCriticalSection_End", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
+    {"PyCriticalSection2_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1, 2},
+    {"PyCriticalSection2_End", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
+    {"PyMutex_Lock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"PyMutex_Unlock", FTL_LOCK_MUTEX, false, 0, -1},
+    {"PyThread_acquire_lock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"PyThread_acquire_lock_timed", FTL_LOCK_MUTEX, true, 0, -1},
+    {"PyThread_release_lock", FTL_LOCK_MUTEX, false, 0, -1},
+    {"pthread_mutex_lock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"pthread_mutex_unlock", FTL_LOCK_MUTEX, false, 0, -1},
+    {"pthread_rwlock_wrlock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"pthread_rwlock_rdlock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"pthread_rwlock_unlock", FTL_LOCK_MUTEX, false, 0, -1},
+    {"pthread_spin_lock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"pthread_spin_unlock", FTL_LOCK_MUTEX, false, 0, -1},
+    {"mtx_lock", FTL_LOCK_MUTEX, true, 0, -1},
+    {"mtx_unlock", FTL_LOCK_MUTEX, false, 0, -1},
+    {"EnterCriticalSection", FTL_LOCK_MUTEX, true, 0, -1},
+    {"LeaveCriticalSection", FTL_LOCK_MUTEX, false, 0, -1},
+    {"AcquireSRWLockExclusive", FTL_LOCK_MUTEX, true, 0, -1},
+    {"ReleaseSRWLockExclusive", FTL_LOCK_MUTEX, false, 0, -1},
 };
 
 static const lockfn *find_lockfn(const char *name)
@@ -135,6 +137,22 @@ void ftl_func_build_escapes(ftl_func *fn)
         qsort(fn->evs, fn->nevs, sizeof *fn->evs, cmp_vev);
 }
 
+/* Adds the region [begin, end] of the lock opened by call b: one region per locked object, so
+ * a two-object critical section protects both. */
+static void add_region(ftl_func *fn, const ftl_call *b, const lockfn *lf, unsigned end)
+{
+    int objs[2] = {lf->objarg, lf->objarg2};
+    for (int i = 0; i < 2; i++) {
+        if (i == 1 && objs[1] < 0)
+            break;
+        const ftl_arg *obj = objs[i] >= 0 && objs[i] < b->nargs ? &b->args[objs[i]] : NULL;
+        ftl_grow((void **)&fn->regions, &fn->capregions, fn->nregions + 1, sizeof *fn->regions);
+        fn->regions[fn->nregions++] = (ftl_region){
+            .begin = b->offset, .end = end, .kind = lf->kind,
+            .var = obj ? obj->var : -1, .objtext = obj ? ftl_normalise_expr(obj->text) : NULL};
+    }
+}
+
 void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
 {
     (void)ctx;
@@ -156,30 +174,15 @@ void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
         for (size_t k = n; k-- > 0;) {
             if (stack[k].fnd->kind != lf->kind)
                 continue;
-            const ftl_call *b = &fn->calls[stack[k].call];
-            const ftl_arg *obj = stack[k].fnd->objarg >= 0 && stack[k].fnd->objarg < b->nargs
-                                     ? &b->args[stack[k].fnd->objarg]
-                                     : NULL;
-            ftl_grow((void **)&fn->regions, &fn->capregions, fn->nregions + 1, sizeof *fn->regions);
-            fn->regions[fn->nregions++] = (ftl_region){
-                .begin = b->offset, .end = fn->calls[i].offset, .kind = lf->kind,
-                .var = obj ? obj->var : -1, .objtext = obj ? ftl_normalise_expr(obj->text) : NULL};
+            add_region(fn, &fn->calls[stack[k].call], stack[k].fnd, fn->calls[i].offset);
             memmove(stack + k, stack + k + 1, (n - k - 1) * sizeof *stack);
             n--;
             break;
         }
     }
     /* A lock never released in this function protects the rest of it. */
-    for (size_t k = 0; k < n; k++) {
-        const ftl_call *b = &fn->calls[stack[k].call];
-        const ftl_arg *obj = stack[k].fnd->objarg >= 0 && stack[k].fnd->objarg < b->nargs
-                                 ? &b->args[stack[k].fnd->objarg]
-                                 : NULL;
-        ftl_grow((void **)&fn->regions, &fn->capregions, fn->nregions + 1, sizeof *fn->regions);
-        fn->regions[fn->nregions++] = (ftl_region){
-            .begin = b->offset, .end = fn->end, .kind = stack[k].fnd->kind,
-            .var = obj ? obj->var : -1, .objtext = obj ? ftl_normalise_expr(obj->text) : NULL};
-    }
+    for (size_t k = 0; k < n; k++)
+        add_region(fn, &fn->calls[stack[k].call], stack[k].fnd, fn->end);
     free(stack);
 }
 
@@ -216,6 +219,63 @@ static enum ftl_privacy var_privacy(const ftl_func *fn, int var, unsigned at, in
     if (p == FTL_PRIVATE_FRESH && escaped_between(fn, var, last->offset, at))
         return FTL_SHARED;
     return p;
+}
+
+/* The first escape of var in [from, to), or UINT_MAX. */
+static unsigned first_escape(const ftl_func *fn, int var, unsigned from, unsigned to)
+{
+    for (size_t i = 0; i < fn->nevs; i++) {
+        const ftl_vev *e = &fn->evs[i];
+        if (e->var == var && e->kind == FTL_VEV_ESCAPE && e->offset >= from && e->offset < to)
+            return e->offset;
+    }
+    return UINT_MAX;
+}
+
+/* Follows var_privacy: the offset where the fresh container var holds at `at` was published,
+ * or UINT_MAX when it is not a published fresh container. */
+static unsigned publication(const ftl_func *fn, int var, unsigned at, int depth)
+{
+    if (var < 0 || depth > 16)
+        return UINT_MAX;
+    const ftl_vev *last = NULL;
+    for (size_t i = 0; i < fn->nevs; i++) {
+        const ftl_vev *e = &fn->evs[i];
+        if (e->offset >= at)
+            break;
+        if (e->var == var && e->kind == FTL_VEV_ASSIGN)
+            last = e;
+    }
+    if (!last)
+        return UINT_MAX;
+    unsigned pub = UINT_MAX;
+    if (last->alias >= 0) {
+        /* A copy of another variable: published when that one was, or escapes later. */
+        unsigned before = publication(fn, last->alias, last->offset, depth + 1);
+        if (before != UINT_MAX)
+            return before;
+        if (var_privacy(fn, last->alias, last->offset, depth + 1) != FTL_PRIVATE_FRESH)
+            return UINT_MAX;
+        pub = first_escape(fn, last->alias, last->offset, at);
+    } else if (last->value != FTL_PRIVATE_FRESH) {
+        return UINT_MAX;
+    }
+    unsigned own = first_escape(fn, var, last->offset, at);
+    return own < pub ? own : pub;
+}
+
+bool ftl_published_before(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset, unsigned *where)
+{
+    if (!ctx->fn || arg->var < 0)
+        return false;
+    enum ftl_storage st = ctx->fn->vars[arg->var].storage;
+    if (st != FTL_ST_LOCAL && st != FTL_ST_PARAM)
+        return false;
+    unsigned pub = publication(ctx->fn, arg->var, offset, 0);
+    if (pub == UINT_MAX)
+        return false;
+    *where = pub;
+    return true;
 }
 
 enum ftl_privacy ftl_privacy_at(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset)

@@ -127,6 +127,10 @@ typedef struct ftl_ctx ftl_ctx;
 
 /* Queries rules may make. Offsets are file offsets in the file of the current function. */
 enum ftl_privacy ftl_privacy_at(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset);
+/* When arg is a variable holding a container created in this function that was published
+ * (stored, passed on, returned, its address taken) before offset, stores the offset of the
+ * first publication after the creation in *where and returns true. */
+bool ftl_published_before(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset, unsigned *where);
 /* True when offset lies in a lock region of the given kind; when obj is non-NULL, only a
  * region whose object is the same variable or the same text counts. */
 bool ftl_in_lock(const ftl_ctx *ctx, unsigned offset, enum ftl_lock_kind kind, const ftl_arg *obj);
