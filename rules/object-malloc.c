@@ -39,7 +39,7 @@ typedef struct site {
 
 typedef struct copy {
     CXCursor dst, src;
-    bool src_local;          /* src is a local variable, a parameter or a function */
+    bool dst_private;        /* dst is a local variable, a parameter or a function */
 } copy;
 
 typedef struct state {
@@ -318,7 +318,7 @@ static void add_copy(state *st, CXCursor dst, CXCursor src)
     if (clang_Cursor_isNull(dst) || clang_Cursor_isNull(src) || clang_equalCursors(dst, src))
         return;
     ftl_grow((void **)&st->copies, &st->capcopies, st->ncopies + 1, sizeof *st->copies);
-    st->copies[st->ncopies++] = (copy){.dst = dst, .src = src, .src_local = private_holder(src)};
+    st->copies[st->ncopies++] = (copy){.dst = dst, .src = src, .dst_private = private_holder(dst)};
 }
 
 static void add_evidence(state *st, CXCursor h)
@@ -539,8 +539,10 @@ static bool in_set(const CXCursor *v, size_t n, CXCursor c)
     return false;
 }
 
-/* Is memory kept in h used as a Python object: h itself, or what it flows into through locals,
- * parameters and functions? */
+/* Is memory kept in h used as a Python object: h itself, or the locals, parameters and
+ * functions (results) it flows into? Fields and globals reached on the way are not looked at:
+ * one `void *` field often holds several kinds of memory, and its other uses say nothing about
+ * this allocation. */
 static bool used_as_object(const state *st, CXCursor h)
 {
     CXCursor seen[64];
@@ -550,10 +552,9 @@ static bool used_as_object(const state *st, CXCursor h)
         CXCursor cur = seen[next++];
         if (in_set(st->evidence, st->nevidence, cur))
             return true;
-        if (next > 1 && !private_holder(cur))
-            continue;
         for (size_t i = 0; i < st->ncopies && n < 64; i++)
-            if (clang_equalCursors(st->copies[i].src, cur) && !in_set(seen, n, st->copies[i].dst))
+            if (clang_equalCursors(st->copies[i].src, cur) && st->copies[i].dst_private &&
+                !in_set(seen, n, st->copies[i].dst))
                 seen[n++] = st->copies[i].dst;
     }
     return false;

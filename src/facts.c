@@ -186,11 +186,24 @@ void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn)
     free(stack);
 }
 
+/* Can an event at offset `ev` affect the program point `at`? Not when it lies in a block that
+ * ends in return or goto and `at` lies outside that block. */
+static bool visible(const ftl_func *fn, unsigned ev, unsigned at)
+{
+    for (size_t i = 0; i < fn->ndeadends; i++) {
+        unsigned b = fn->deadends[i][0], e = fn->deadends[i][1];
+        if (ev >= b && ev < e && !(at >= b && at < e))
+            return false;
+    }
+    return true;
+}
+
 static bool escaped_between(const ftl_func *fn, int var, unsigned from, unsigned to)
 {
     for (size_t i = 0; i < fn->nevs; i++) {
         const ftl_vev *e = &fn->evs[i];
-        if (e->var == var && e->kind == FTL_VEV_ESCAPE && e->offset >= from && e->offset < to)
+        if (e->var == var && e->kind == FTL_VEV_ESCAPE && e->offset >= from && e->offset < to &&
+            visible(fn, e->offset, to))
             return true;
     }
     return false;
@@ -205,7 +218,7 @@ static enum ftl_privacy var_privacy(const ftl_func *fn, int var, unsigned at, in
         const ftl_vev *e = &fn->evs[i];
         if (e->offset >= at)
             break;
-        if (e->var == var && e->kind == FTL_VEV_ASSIGN)
+        if (e->var == var && e->kind == FTL_VEV_ASSIGN && visible(fn, e->offset, at))
             last = e;
     }
     if (!last)
@@ -226,7 +239,8 @@ static unsigned first_escape(const ftl_func *fn, int var, unsigned from, unsigne
 {
     for (size_t i = 0; i < fn->nevs; i++) {
         const ftl_vev *e = &fn->evs[i];
-        if (e->var == var && e->kind == FTL_VEV_ESCAPE && e->offset >= from && e->offset < to)
+        if (e->var == var && e->kind == FTL_VEV_ESCAPE && e->offset >= from && e->offset < to &&
+            visible(fn, e->offset, to))
             return e->offset;
     }
     return UINT_MAX;
@@ -243,7 +257,7 @@ static unsigned publication(const ftl_func *fn, int var, unsigned at, int depth)
         const ftl_vev *e = &fn->evs[i];
         if (e->offset >= at)
             break;
-        if (e->var == var && e->kind == FTL_VEV_ASSIGN)
+        if (e->var == var && e->kind == FTL_VEV_ASSIGN && visible(fn, e->offset, at))
             last = e;
     }
     if (!last)
@@ -264,10 +278,129 @@ static unsigned publication(const ftl_func *fn, int var, unsigned at, int depth)
     return own < pub ? own : pub;
 }
 
+/* ---- containers written as expressions (fields, *out, a[i]) ------------------------------ */
+
+/* True when a call between from and to passes the expression `want` (normalised) where it can
+ * be kept: any argument of a function outside the C API, any but the first of a C API call. */
+static unsigned expr_passed_on(const ftl_func *fn, const char *want, unsigned from, unsigned to)
+{
+    for (size_t i = 0; i < fn->ncalls; i++) {
+        const ftl_call *c = &fn->calls[i];
+        if (c->offset < from || c->offset >= to || !visible(fn, c->offset, to))
+            continue;
+        if (ftl_is_refcount_op(c->name) || ftl_is_lock_name(c->name))
+            continue;
+        bool capi = strncmp(c->name, "Py", 2) == 0 || strncmp(c->name, "_Py", 3) == 0;
+        for (int j = capi ? 1 : 0; j < c->nargs; j++) {
+            char *t = ftl_normalise_expr(c->args[j].text);
+            bool same = strcmp(t, want) == 0;
+            free(t);
+            if (same)
+                return c->offset;
+        }
+    }
+    return UINT_MAX;
+}
+
+/* The last assignment of var visible at `at`, or NULL. */
+static const ftl_vev *last_assign(const ftl_func *fn, int var, unsigned at)
+{
+    const ftl_vev *last = NULL;
+    for (size_t i = 0; i < fn->nevs && fn->evs[i].offset < at; i++)
+        if (fn->evs[i].var == var && fn->evs[i].kind == FTL_VEV_ASSIGN &&
+            visible(fn, fn->evs[i].offset, at))
+            last = &fn->evs[i];
+    return last;
+}
+
+/* Is the object an expression lives in private at `at`: a local array or struct (`a[i]`,
+ * `s.f`) whose address was not taken since `from`, an output parameter (`*out`), a variable
+ * holding a fresh object (`o->f`, `p[i]`), or a local holding what a call returned: an object
+ * the function fills fields of right after getting it from a call is taken to be one under
+ * construction (`d = make_descr(); d->shape = PyTuple_New(n);`). */
+static bool base_private(const ftl_func *fn, const char *t, unsigned from, unsigned at)
+{
+    bool deref = false;
+    size_t i = 0;
+    while (t[i] == '*' || t[i] == '(') {
+        deref = deref || t[i] == '*';
+        i++;
+    }
+    size_t start = i;
+    while (isalnum((unsigned char)t[i]) || t[i] == '_')
+        i++;
+    if (i == start)
+        return false;
+    char *ident = ftl_xstrndup(t + start, i - start);
+    int v = ftl_func_var_by_name(fn, ident, at);
+    free(ident);
+    if (v < 0)
+        return false;
+    enum ftl_storage st = fn->vars[v].storage;
+    if (st != FTL_ST_LOCAL && st != FTL_ST_PARAM)
+        return false;
+    const char *rest = t + i;
+    while (*rest == ')')
+        rest++;
+    if (deref)
+        return st == FTL_ST_PARAM && *rest == '\0';
+    CXType ty = clang_getCanonicalType(clang_getCursorType(fn->vars[v].decl));
+    bool value = ty.kind == CXType_ConstantArray || ty.kind == CXType_IncompleteArray ||
+                 ty.kind == CXType_VariableArray || ty.kind == CXType_Record;
+    if (value)
+        return st == FTL_ST_LOCAL && (rest[0] == '.' || rest[0] == '[') &&
+               !escaped_between(fn, v, from, at);
+    if (strncmp(rest, "->", 2) != 0 && rest[0] != '[')
+        return false;
+    if (var_privacy(fn, v, at, 0) == FTL_PRIVATE_FRESH)
+        return true;
+    const ftl_vev *a = st == FTL_ST_LOCAL ? last_assign(fn, v, from) : NULL;
+    return a && a->call && a->alias < 0;
+}
+
+/* Privacy of a container written as an expression: fresh when this function stored a fresh
+ * container there, has not passed the expression on since, and the object holding it is
+ * private. *published receives where it became reachable (the call passing it on, or the
+ * store into a shared object), UINT_MAX when it was never a fresh container of this function. */
+static enum ftl_privacy expr_privacy(const ftl_func *fn, const ftl_arg *arg, unsigned at,
+                                     unsigned *published)
+{
+    *published = UINT_MAX;
+    char *want = ftl_normalise_expr(arg->text);
+    const ftl_xassign *last = NULL;
+    for (size_t i = 0; i < fn->nxassigns; i++)
+        if (fn->xassigns[i].offset < at && visible(fn, fn->xassigns[i].offset, at) &&
+            strcmp(fn->xassigns[i].text, want) == 0)
+            last = &fn->xassigns[i];
+    enum ftl_privacy p = FTL_SHARED;
+    /* `self->t = t` stores what t holds: fresh when t was fresh just before. */
+    bool fresh = last && (last->fresh || (last->alias >= 0 &&
+                                          var_privacy(fn, last->alias, last->begin, 0) == FTL_PRIVATE_FRESH));
+    if (fresh) {
+        unsigned passed = expr_passed_on(fn, want, last->offset, at);
+        if (passed != UINT_MAX)
+            *published = passed;
+        else if (!base_private(fn, want, last->offset, at))
+            *published = last->offset;
+        else
+            p = FTL_PRIVATE_FRESH;
+    }
+    free(want);
+    return p;
+}
+
 bool ftl_published_before(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset, unsigned *where)
 {
-    if (!ctx->fn || arg->var < 0)
+    if (!ctx->fn)
         return false;
+    if (arg->var < 0) {
+        unsigned pub;
+        if (!arg->text || !arg->text[0] || expr_privacy(ctx->fn, arg, offset, &pub) != FTL_SHARED ||
+            pub == UINT_MAX)
+            return false;
+        *where = pub;
+        return true;
+    }
     enum ftl_storage st = ctx->fn->vars[arg->var].storage;
     if (st != FTL_ST_LOCAL && st != FTL_ST_PARAM)
         return false;
@@ -280,8 +413,12 @@ bool ftl_published_before(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offse
 
 enum ftl_privacy ftl_privacy_at(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset)
 {
-    if (!ctx->fn || arg->var < 0)
+    if (!ctx->fn)
         return FTL_SHARED;
+    if (arg->var < 0) {
+        unsigned pub;
+        return arg->text && arg->text[0] ? expr_privacy(ctx->fn, arg, offset, &pub) : FTL_SHARED;
+    }
     enum ftl_storage st = ctx->fn->vars[arg->var].storage;
     if (st != FTL_ST_LOCAL && st != FTL_ST_PARAM)
         return FTL_SHARED;
@@ -307,4 +444,22 @@ bool ftl_in_lock(const ftl_ctx *ctx, unsigned offset, enum ftl_lock_kind kind, c
     }
     free(want);
     return found;
+}
+
+bool ftl_func_returns_fresh(const ftl_func *fn)
+{
+    bool any = false;
+    for (size_t i = 0; i < fn->nrets; i++) {
+        const ftl_ret *r = &fn->rets[i];
+        if (r->null)
+            continue;
+        if (r->var >= 0) {
+            if (var_privacy(fn, r->var, r->offset, 0) != FTL_PRIVATE_FRESH)
+                return false;
+        } else if (r->value != FTL_PRIVATE_FRESH) {
+            return false;
+        }
+        any = true;
+    }
+    return any;
 }

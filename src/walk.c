@@ -537,6 +537,12 @@ static void process_function(ftl_ctx *ctx, CXCursor c)
     fn.ncalls = w;
     ftl_func_build_escapes(&fn);
     ftl_func_build_regions(ctx, &fn);
+    /* Callers later in the translation unit treat what this function returns as fresh. */
+    if (ftl_func_returns_fresh(&fn)) {
+        ftl_grow((void **)&ctx->freshfuncs, &ctx->capfreshfuncs, ctx->nfreshfuncs + 1,
+                 sizeof *ctx->freshfuncs);
+        ctx->freshfuncs[ctx->nfreshfuncs++] = ftl_cxstr(clang_getCursorUSR(c));
+    }
 
     /* Dispatch the function itself, then its calls and wanted nodes in source order. */
     dispatch_cursor(ctx, c, clang_getCursorSemanticParent(c));
@@ -752,5 +758,8 @@ void ftl_ctx_release(ftl_ctx *ctx)
     for (size_t i = 0; i < ctx->nkwfuncs; i++)
         free(ctx->kwfuncs[i]);
     free(ctx->kwfuncs);
+    for (size_t i = 0; i < ctx->nfreshfuncs; i++)
+        free(ctx->freshfuncs[i]);
+    free(ctx->freshfuncs);
     free(ctx->states);
 }
