@@ -317,8 +317,9 @@ static const ftl_vev *last_assign(const ftl_func *fn, int var, unsigned at)
  * `s.f`) whose address was not taken since `from`, an output parameter (`*out`), a variable
  * holding a fresh object (`o->f`, `p[i]`), or a local holding what a call returned: an object
  * the function fills fields of right after getting it from a call is taken to be one under
- * construction (`d = make_descr(); d->shape = PyTuple_New(n);`). */
-static bool base_private(const ftl_func *fn, const char *t, unsigned from, unsigned at)
+ * construction (`d = make_descr(); d->shape = PyTuple_New(n);`)? Returns UINT_MAX when it is,
+ * else the offset from which other code can reach it (`from`, or where its address escaped). */
+static unsigned base_shared_since(const ftl_func *fn, const char *t, unsigned from, unsigned at)
 {
     bool deref = false;
     size_t i = 0;
@@ -330,32 +331,34 @@ static bool base_private(const ftl_func *fn, const char *t, unsigned from, unsig
     while (isalnum((unsigned char)t[i]) || t[i] == '_')
         i++;
     if (i == start)
-        return false;
+        return from;
     char *ident = ftl_xstrndup(t + start, i - start);
     int v = ftl_func_var_by_name(fn, ident, at);
     free(ident);
     if (v < 0)
-        return false;
+        return from;
     enum ftl_storage st = fn->vars[v].storage;
     if (st != FTL_ST_LOCAL && st != FTL_ST_PARAM)
-        return false;
+        return from;
     const char *rest = t + i;
     while (*rest == ')')
         rest++;
     if (deref)
-        return st == FTL_ST_PARAM && *rest == '\0';
+        return st == FTL_ST_PARAM && *rest == '\0' ? UINT_MAX : from;
     CXType ty = clang_getCanonicalType(clang_getCursorType(fn->vars[v].decl));
     bool value = ty.kind == CXType_ConstantArray || ty.kind == CXType_IncompleteArray ||
                  ty.kind == CXType_VariableArray || ty.kind == CXType_Record;
-    if (value)
-        return st == FTL_ST_LOCAL && (rest[0] == '.' || rest[0] == '[') &&
-               !escaped_between(fn, v, from, at);
+    if (value) {
+        if (st != FTL_ST_LOCAL || (rest[0] != '.' && rest[0] != '['))
+            return from;
+        return first_escape(fn, v, from, at);   /* its address passed on: from there */
+    }
     if (strncmp(rest, "->", 2) != 0 && rest[0] != '[')
-        return false;
+        return from;
     if (var_privacy(fn, v, at, 0) == FTL_PRIVATE_FRESH)
-        return true;
+        return UINT_MAX;
     const ftl_vev *a = st == FTL_ST_LOCAL ? last_assign(fn, v, from) : NULL;
-    return a && a->call && a->alias < 0;
+    return a && a->call && a->alias < 0 ? UINT_MAX : from;
 }
 
 /* Privacy of a container written as an expression: fresh when this function stored a fresh
@@ -380,9 +383,7 @@ static enum ftl_privacy expr_privacy(const ftl_func *fn, const ftl_arg *arg, uns
         unsigned passed = expr_passed_on(fn, want, last->offset, at);
         if (passed != UINT_MAX)
             *published = passed;
-        else if (!base_private(fn, want, last->offset, at))
-            *published = last->offset;
-        else
+        else if ((*published = base_shared_since(fn, want, last->offset, at)) == UINT_MAX)
             p = FTL_PRIVATE_FRESH;
     }
     free(want);
