@@ -35,6 +35,9 @@ typedef struct site {
     char *holder_text;       /* the holder as written, "" if none */
     enum cls cls;            /* allocation: what the types say */
     char *type;              /* allocation: the deciding type's spelling */
+    unsigned name_off;       /* offset of the call's name in its file */
+    CXFile file;             /* that file */
+    bool direct;             /* the name is written at the call (not through a macro of yours) */
 } site;
 
 typedef struct copy {
@@ -280,10 +283,11 @@ static char *text_of(ftl_ctx *ctx, CXCursor c)
 }
 
 /* The identifier written where the call starts (PyObject_MALLOC, PyObject_Del...), or the
- * canonical name when the call comes from another macro. Caller frees. */
-static char *written_name(ftl_ctx *ctx, CXCursor call, const char *api)
+ * canonical name when the call comes from another macro (*direct false then). Caller frees. */
+static char *written_name(ftl_ctx *ctx, CXCursor call, const char *api, bool *direct)
 {
     unsigned b, e;
+    *direct = false;
     size_t len;
     const char *text = ftl_ctx_text(ctx, &len);
     if (ftl_cursor_offsets(ctx, call, &b, &e) && b < len) {
@@ -291,8 +295,10 @@ static char *written_name(ftl_ctx *ctx, CXCursor call, const char *api)
         while (i < len && (text[i] == '_' || (text[i] >= 'a' && text[i] <= 'z') ||
                            (text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= '0' && text[i] <= '9')))
             i++;
-        if (i - b > 9 && strncmp(text + b, "PyObject_", 9) == 0)
+        if (i - b > 9 && strncmp(text + b, "PyObject_", 9) == 0) {
+            *direct = true;
             return ftl_xstrndup(text + b, i - b);
+        }
     }
     return ftl_xstrdup(api);
 }
@@ -339,7 +345,12 @@ static site *add_site(scan *sc, CXCursor call, bool alloc, const char *api, CXCu
     s->call = call;
     s->alloc = alloc;
     s->api = api;
-    s->written = written_name(sc->ctx, call, api);
+    s->written = written_name(sc->ctx, call, api, &s->direct);
+    unsigned b = 0, e;
+    if (s->direct)
+        ftl_cursor_offsets(sc->ctx, call, &b, &e);
+    s->name_off = b;
+    clang_getFileLocation(clang_getCursorLocation(call), &s->file, NULL, NULL, NULL);
     s->args = args_text(sc->ctx, call);
     s->holder = holder;
     s->holder_var = holder_var;
@@ -587,7 +598,7 @@ static char *where(CXCursor site_call, CXCursor here)
     return w;
 }
 
-static void report_alloc(ftl_ctx *ctx, const site *s)
+static void report_alloc(ftl_ctx *ctx, const site *s, const ftl_edit *edit)
 {
     ftl_buf msg = {0};
     const char *use = mem_replacement(s->api);
@@ -605,12 +616,12 @@ static void report_alloc(ftl_ctx *ctx, const site *s)
                                "memory is released (allocation and release must change together)",
                                use, s->args);
     char *m = ftl_buf_steal(&msg);
-    ftl_report_cursor(ctx, SEVERITY, s->call, m, help);
+    ftl_report_cursor_edits(ctx, SEVERITY, s->call, m, help, edit, edit ? 1 : 0);
     free(m);
     free(help);
 }
 
-static void report_release(ftl_ctx *ctx, const site *s, const site *origin)
+static void report_release(ftl_ctx *ctx, const site *s, const site *origin, const ftl_edit *edit)
 {
     char *w = where(origin->call, s->call);
     bool realloc_ = strcmp(s->api, "PyObject_Realloc") == 0;
@@ -622,7 +633,7 @@ static void report_release(ftl_ctx *ctx, const site *s, const site *origin)
     char *help = ftl_xasprintf("use %s(%s) once the allocation at %s uses %s; the allocation and "
                                "every release of this memory must change together",
                                use, s->args, w, mem_replacement(origin->api));
-    ftl_report_cursor(ctx, SEVERITY, s->call, msg, help);
+    ftl_report_cursor_edits(ctx, SEVERITY, s->call, msg, help, edit, edit ? 1 : 0);
     free(w);
     free(msg);
     free(help);
@@ -634,62 +645,106 @@ static void *tu_begin(ftl_ctx *ctx)
     return ftl_xcalloc(1, sizeof(state));
 }
 
+static size_t find_root(size_t *parent, size_t i)
+{
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/* Holders reachable from h through copies (h included), appended to *set. */
+static void closure(const state *st, CXCursor h, CXCursor **set, size_t *n, size_t *cap)
+{
+    *n = 0;
+    ftl_grow((void **)set, cap, 1, sizeof **set);
+    (*set)[(*n)++] = h;
+    for (size_t k = 0; k < *n; k++)
+        for (size_t i = 0; i < st->ncopies; i++)
+            if (clang_equalCursors(st->copies[i].src, (*set)[k]) &&
+                !in_set(*set, *n, st->copies[i].dst)) {
+                ftl_grow((void **)set, cap, *n + 1, sizeof **set);
+                (*set)[(*n)++] = st->copies[i].dst;
+            }
+}
+
 static void tu_end(ftl_ctx *ctx, void *p)
 {
     state *st = p;
-    /* Buffer memory: the holders of reported allocations and everything they flow into, each
-     * with the allocation it comes from. */
-    CXCursor *buf = NULL;
-    size_t *origin = NULL, nbuf = 0, capbuf = 0, caporigin = 0;
-    bool *reported = ftl_xcalloc(st->nsites + 1, sizeof *reported);
-    for (size_t i = 0; i < st->nsites; i++) {
+    size_t n = st->nsites;
+    bool *reported = ftl_xcalloc(n + 1, sizeof *reported);
+    size_t *origin = ftl_xcalloc(n + 1, sizeof *origin);      /* releases: their allocation */
+    bool *release = ftl_xcalloc(n + 1, sizeof *release);      /* releases to report */
+    size_t *parent = ftl_xcalloc(n + 1, sizeof *parent);      /* edit groups (union-find) */
+    bool *unsafe = ftl_xcalloc(n + 1, sizeof *unsafe);
+    CXCursor *set = NULL;
+    size_t nset = 0, capset = 0;
+    for (size_t i = 0; i < n; i++) {
         const site *s = &st->sites[i];
+        parent[i] = i;
         if (!s->alloc)
             continue;
         bool report = s->cls == CLS_BUFFER ||
                       (s->cls == CLS_VOID && s->holder_var && !clang_Cursor_isNull(s->holder));
-        if (!report || (!clang_Cursor_isNull(s->holder) && used_as_object(st, s->holder)))
-            continue;
-        report_alloc(ctx, s);
-        reported[i] = true;
-        if (clang_Cursor_isNull(s->holder) || in_set(buf, nbuf, s->holder))
-            continue;
-        ftl_grow((void **)&buf, &capbuf, nbuf + 1, sizeof *buf);
-        ftl_grow((void **)&origin, &caporigin, nbuf + 1, sizeof *origin);
-        buf[nbuf] = s->holder;
-        origin[nbuf++] = i;
+        reported[i] = report && (clang_Cursor_isNull(s->holder) || !used_as_object(st, s->holder));
     }
-    for (size_t k = 0; k < nbuf; k++) {
-        for (size_t i = 0; i < st->ncopies; i++) {
-            if (!clang_equalCursors(st->copies[i].src, buf[k]) || in_set(buf, nbuf, st->copies[i].dst))
+    /* The releases of each reported allocation's memory: every release whose holder the memory
+     * reaches. An allocation and all the sites sharing its memory form one edit group; the
+     * group's edits are safe only if every allocation storing into that memory is reported. */
+    for (size_t a = 0; a < n; a++) {
+        if (!reported[a] || clang_Cursor_isNull(st->sites[a].holder))
+            continue;
+        closure(st, st->sites[a].holder, &set, &nset, &capset);
+        for (size_t i = 0; i < n; i++) {
+            const site *s = &st->sites[i];
+            if (i == a || clang_Cursor_isNull(s->holder) || !in_set(set, nset, s->holder))
                 continue;
-            ftl_grow((void **)&buf, &capbuf, nbuf + 1, sizeof *buf);
-            ftl_grow((void **)&origin, &caporigin, nbuf + 1, sizeof *origin);
-            buf[nbuf] = st->copies[i].dst;
-            origin[nbuf++] = origin[k];
-        }
-    }
-    for (size_t i = 0; i < st->nsites; i++) {
-        const site *s = &st->sites[i];
-        if (s->alloc)
-            continue;
-        /* A PyObject_Realloc already reported as an allocation is not reported again. */
-        bool dup = false;
-        for (size_t j = 0; j < st->nsites && !dup; j++)
-            dup = reported[j] && same_node(st->sites[j].call, s->call);
-        if (dup)
-            continue;
-        for (size_t k = 0; k < nbuf; k++) {
-            if (clang_equalCursors(buf[k], s->holder)) {
-                report_release(ctx, s, &st->sites[origin[k]]);
-                break;
+            bool dup = false;   /* the release side of a PyObject_Realloc reported as allocation */
+            for (size_t j = 0; j < n && !dup && !s->alloc; j++)
+                dup = reported[j] && same_node(st->sites[j].call, s->call);
+            if (s->alloc && !reported[i]) {
+                unsafe[a] = true;
+                continue;
             }
+            if (dup)
+                continue;
+            if (!s->alloc && !release[i]) {
+                release[i] = true;
+                origin[i] = a;
+            }
+            size_t ra = find_root(parent, a), ri = find_root(parent, i);
+            if (ra != ri)
+                parent[ri] = ra;
         }
     }
-    free(buf);
-    free(origin);
+    bool *group_unsafe = ftl_xcalloc(n + 1, sizeof *group_unsafe);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = find_root(parent, i);
+        const site *s = &st->sites[i];
+        bool member = reported[i] || release[i];
+        if (unsafe[i] ||
+            (member && (!s->direct || !clang_File_isEqual(s->file, st->sites[r].file))))
+            group_unsafe[r] = true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const site *s = &st->sites[i];
+        if (!reported[i] && !release[i])
+            continue;
+        ftl_edit e = {.begin = s->name_off, .end = s->name_off + (unsigned)strlen(s->written),
+                      .replacement = (char *)mem_replacement(s->api),
+                      .safe = !group_unsafe[find_root(parent, i)]};
+        if (reported[i])
+            report_alloc(ctx, s, s->direct ? &e : NULL);
+        else
+            report_release(ctx, s, &st->sites[origin[i]], s->direct ? &e : NULL);
+    }
+    free(set);
     free(reported);
-    for (size_t i = 0; i < st->nsites; i++) {
+    free(origin);
+    free(release);
+    free(parent);
+    free(unsafe);
+    free(group_unsafe);
+    for (size_t i = 0; i < n; i++) {
         free(st->sites[i].written);
         free(st->sites[i].args);
         free(st->sites[i].holder_text);

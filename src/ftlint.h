@@ -157,6 +157,9 @@ bool ftl_cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *begin, unsigned *end
 /* Reports at a cursor's location, in whatever project file it lies (for tu_end reports). */
 void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
                        const char *help);
+/* Same, with edits whose offsets are in the file of the cursor (copied). */
+void ftl_report_cursor_edits(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
+                             const char *help, const ftl_edit *edits, size_t nedits);
 /* Same as ftl_report, with an explicit severity (for notes). */
 void ftl_report_sev(ftl_ctx *ctx, enum ftl_severity sev, unsigned offset, unsigned end_offset,
                     const char *message, const char *help, const ftl_edit *edits, size_t nedits);

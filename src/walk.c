@@ -298,6 +298,12 @@ void ftl_report(ftl_ctx *ctx, unsigned offset, unsigned end_offset, const char *
 void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
                        const char *help)
 {
+    ftl_report_cursor_edits(ctx, sev, c, message, help, NULL, 0);
+}
+
+void ftl_report_cursor_edits(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
+                             const char *help, const ftl_edit *edits, size_t nedits)
+{
     CXSourceRange r = clang_getCursorExtent(c);
     unsigned ob, oe;
     ftl_file *fb = ftl_file_of(ctx, clang_getCursorLocation(c), &ob);
@@ -305,7 +311,7 @@ void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const ch
     if (fe != fb)
         oe = ob;
     ftl_file *saved = ctx->cur_file;
-    report_in(ctx, fb, sev, ob, oe, message, help, NULL, 0);
+    report_in(ctx, fb, sev, ob, oe, message, help, edits, nedits);
     ctx->cur_file = saved;
 }
 
