@@ -134,9 +134,10 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
 
     ftl_buf why = {0};
     unsigned pub;
-    if (ftl_published_before(ctx, c, call->offset, &pub))
-        ftl_buf_printf(&why, "which other code can already reach (published on line %u)",
-                       line_of(text, len, pub));
+    bool published = ftl_published_before(ctx, c, call->offset, &pub);
+    unsigned pub_line = published ? line_of(text, len, pub) : 0;
+    if (published)
+        ftl_buf_printf(&why, "which other code can already reach (published on line %u)", pub_line);
     else
         ftl_buf_puts(&why, "which this function did not create");
     ftl_buf msg = {0}, help = {0};
@@ -144,15 +145,25 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
         ftl_buf_printf(&msg, "%s writes into list '%s', %s; it does not lock the list and leaks "
                        "the item it overwrites: use PyList_SetItem", call->name, ct, why.s);
         ftl_buf_printf(&help, "use PyList_SetItem(%s, %s, %s), which locks the list and releases "
-                       "the old item (it steals the reference to the new item like %s), or build a new "
-                       "list", w[0], idx, val, call->name);
+                       "the old item (it steals the reference to the new item like %s)",
+                       w[0], idx, val, call->name);
+        if (published)
+            ftl_buf_printf(&help, ", or fill '%s' before line %u", ct, pub_line);
+    } else if (published) {
+        ftl_buf_printf(&msg, "%s writes into %s '%s', %s; a %s must never change once other code "
+                       "can see it: fill it before it is published", call->name, kind, ct, why.s,
+                       kind);
+        ftl_buf_printf(&help, "move %s(%s, %s, %s) before line %u, so that '%s' is complete when "
+                       "other code can first see it", call->name, w[0], idx, val, pub_line, ct);
     } else {
+        const char *make = tuple ? "PyTuple_New(PyTuple_GET_SIZE(%s))" : "PyStructSequence_New(Py_TYPE(%s))";
+        const char *get = tuple ? "PyTuple_GET_ITEM" : "PyStructSequence_GET_ITEM";
         ftl_buf_printf(&msg, "%s writes into %s '%s', %s; a %s must never change once other code "
                        "can see it: build a new one", call->name, kind, ct, why.s, kind);
-        ftl_buf_printf(&help, "build a new %s (%s) and fill it with %s before anyone else can see "
-                       "it, instead of changing '%s'", kind,
-                       tuple ? "PyTuple_New(n)" : "PyStructSequence_New(type)",
-                       call->name, ct);
+        ftl_buf_puts(&help, "build a new one instead of changing it: copy = ");
+        ftl_buf_printf(&help, make, w[0]);
+        ftl_buf_printf(&help, ", then %s(copy, j, Py_NewRef(%s(%s, j))) for the other items and "
+                       "%s(copy, %s, %s), and use copy", call->name, get, w[0], call->name, idx, val);
     }
     char *m = ftl_buf_steal(&msg), *h = ftl_buf_steal(&help);
     ftl_report(ctx, call->offset, call->end_offset, m, h, NULL, 0);
