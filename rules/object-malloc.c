@@ -60,8 +60,6 @@ typedef struct scan {
     state *st;
     CXCursor fn;             /* canonical cursor of the function */
     CXType result;           /* its result type */
-    CXCursor *handled;       /* allocation calls already recorded with their destination */
-    size_t nhandled, caphandled;
 } scan;
 
 static const char *const allocs[] = {"PyObject_Malloc", "PyObject_Calloc", "PyObject_Realloc", NULL};
@@ -514,7 +512,12 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
     default:
         if (is_cast_kind(k) && pointer_class(clang_getCursorType(c)) == CLS_OBJECT) {
             bool var;
-            add_evidence(sc->st, holder_of(last_child(c), false, &var));
+            CXCursor operand = strip(last_child(c), NULL, NULL);
+            /* `(PyObject *)(mem + header)`: the object lives inside mem */
+            if (clang_getCursorKind(operand) == CXCursor_BinaryOperator &&
+                clang_getCanonicalType(clang_getCursorType(operand)).kind == CXType_Pointer)
+                operand = first_child(operand);
+            add_evidence(sc->st, holder_of(operand, false, &var));
         }
         break;
     }
