@@ -35,29 +35,31 @@ static void tu_end(ftl_ctx *ctx, void *p)
     free(p);
 }
 
-/* True when the source at `at` spells another API of the list than `name`: that other use is
- * the one the user wrote, and it is reported instead. */
-static bool written_as_other(const char *text, size_t len, unsigned at, const char *name)
+/* The API of the list spelled in the source at `at` (PyStructSequence_SET_ITEM is an alias of
+ * PyStructSequence_SetItem or expands to PyTuple_SET_ITEM, depending on the headers), or
+ * `name` when the call is written through another macro. */
+static const char *written_api(const char *text, size_t len, unsigned at, const char *name)
 {
     for (const char *const *a = apis; *a; a++) {
         size_t n = strlen(*a);
-        if (strcmp(*a, name) != 0 && at + n <= len && strncmp(text + at, *a, n) == 0 &&
+        if (at + n <= len && strncmp(text + at, *a, n) == 0 &&
             (at + n == len || !(text[at + n] == '_' || (text[at + n] >= 'a' && text[at + n] <= 'z') ||
                                 (text[at + n] >= 'A' && text[at + n] <= 'Z') ||
                                 (text[at + n] >= '0' && text[at + n] <= '9'))))
-            return true;
+            return *a;
     }
-    return false;
+    return name;
 }
 
 /* The arguments exactly as written when the call is spelled with its own name in the text
  * (the engine's argument text looks through Py_NewRef() and casts); else the engine's. Fills
  * out[0..2] with strings the caller frees. */
-static void written_args(const char *text, size_t len, const ftl_call *call, char *out[3])
+static void written_args(const char *text, size_t len, const ftl_call *call, const char *name,
+                         char *out[3])
 {
-    size_t n = strlen(call->name);
+    size_t n = strlen(name);
     int k = 0;
-    if (call->offset + n < len && strncmp(text + call->offset, call->name, n) == 0) {
+    if (call->offset + n < len && strncmp(text + call->offset, name, n) == 0) {
         size_t i = call->offset + n;
         while (i < len && (text[i] == ' ' || text[i] == '\t'))
             i++;
@@ -119,17 +121,16 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
     const char *text = ftl_ctx_text(ctx, &len);
     if (call->nargs < 1 || (st->text == text && st->last == call->offset))
         return;
-    if (written_as_other(text, len, call->offset, call->name))
-        return;
     const ftl_arg *c = &call->args[0];
     if (ftl_privacy_at(ctx, c, call->offset) == FTL_PRIVATE_FRESH)
         return;
-    bool list = strcmp(call->name, "PyList_SET_ITEM") == 0;
-    bool tuple = strcmp(call->name, "PyTuple_SET_ITEM") == 0;
+    const char *api = written_api(text, len, call->offset, call->name);
+    bool list = strcmp(api, "PyList_SET_ITEM") == 0;
+    bool tuple = strcmp(api, "PyTuple_SET_ITEM") == 0;
     const char *kind = list ? "list" : tuple ? "tuple" : "struct sequence";
     const char *ct = c->text[0] ? c->text : kind;
     char *w[3];
-    written_args(text, len, call, w);
+    written_args(text, len, call, api, w);
     const char *idx = w[1], *val = w[2];
 
     ftl_buf why = {0};
@@ -143,27 +144,27 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
     ftl_buf msg = {0}, help = {0};
     if (list) {
         ftl_buf_printf(&msg, "%s writes into list '%s', %s; it does not lock the list and leaks "
-                       "the item it overwrites: use PyList_SetItem", call->name, ct, why.s);
+                       "the item it overwrites: use PyList_SetItem", api, ct, why.s);
         ftl_buf_printf(&help, "use PyList_SetItem(%s, %s, %s), which locks the list and releases "
                        "the old item (it steals the reference to the new item like %s)",
-                       w[0], idx, val, call->name);
+                       w[0], idx, val, api);
         if (published)
             ftl_buf_printf(&help, ", or fill '%s' before line %u", ct, pub_line);
     } else if (published) {
         ftl_buf_printf(&msg, "%s writes into %s '%s', %s; a %s must never change once other code "
-                       "can see it: fill it before it is published", call->name, kind, ct, why.s,
+                       "can see it: fill it before it is published", api, kind, ct, why.s,
                        kind);
         ftl_buf_printf(&help, "move %s(%s, %s, %s) before line %u, so that '%s' is complete when "
-                       "other code can first see it", call->name, w[0], idx, val, pub_line, ct);
+                       "other code can first see it", api, w[0], idx, val, pub_line, ct);
     } else {
         const char *make = tuple ? "PyTuple_New(PyTuple_GET_SIZE(%s))" : "PyStructSequence_New(Py_TYPE(%s))";
         const char *get = tuple ? "PyTuple_GET_ITEM" : "PyStructSequence_GET_ITEM";
         ftl_buf_printf(&msg, "%s writes into %s '%s', %s; a %s must never change once other code "
-                       "can see it: build a new one", call->name, kind, ct, why.s, kind);
+                       "can see it: build a new one", api, kind, ct, why.s, kind);
         ftl_buf_puts(&help, "build a new one instead of changing it: copy = ");
         ftl_buf_printf(&help, make, w[0]);
         ftl_buf_printf(&help, ", then %s(copy, j, Py_NewRef(%s(%s, j))) for the other items and "
-                       "%s(copy, %s, %s), and use copy", call->name, get, w[0], call->name, idx, val);
+                       "%s(copy, %s, %s), and use copy", api, get, w[0], api, idx, val);
     }
     char *m = ftl_buf_steal(&msg), *h = ftl_buf_steal(&help);
     ftl_report(ctx, call->offset, call->end_offset, m, h, NULL, 0);
