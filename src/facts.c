@@ -1,9 +1,12 @@
 /* facts.c: the two notions every rule shares, computed once per function:
  *  - privacy: is a container private to this thread at a program point (created fresh in
- *    this function and not yet published, a kwargs dict, or an immutable tuple)?
+ *    this function and not yet published, a kwargs dict, or an immutable tuple)? Containers
+ *    written as expressions (`self->f`, `*out`, `a[i]`) are private when the function stored a
+ *    fresh one there and the object holding them is private too;
  *  - lock regions: is a program point inside a critical section or a mutex-protected region?
- * Both are flow-insensitive over source order: an event earlier in the text happens before a
- * later one. Loops that publish a container after its use are not modelled (see docs). */
+ * Both follow source order: an event earlier in the text happens before a later one, except
+ * that events inside a block ending in return or goto do not reach code after that block.
+ * Loops that publish a container after its use are not modelled (see docs). */
 #include "engine.h"
 #include "util.h"
 
@@ -17,41 +20,57 @@ typedef struct lockfn {
     enum ftl_lock_kind kind;
     bool begin;
     int objarg;              /* index of the locked object or mutex, -1 if none */
-    int objarg2;             /* index of a second locked object (two-object sections), or -1 */
 } lockfn;
 
 static const lockfn lockfns[] = {
-    {"Py_BEGIN_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, true, 0, -1},
-    {"Py_END_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
-    {"Py_BEGIN_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, true, 0, 1},
-    {"Py_END_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
-    {"Py_BEGIN_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, true, 0, -1},
-    {"Py_END_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
-    {"Py_BEGIN_CRITICAL_SECTION_MUTEX", FTL_LOCK_CRITICAL_SECTION, true, 0, -1},
-    {"PyCriticalSection_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1, -1},
-    {"PyCriticalSection_BeginMutex", FTL_LOCK_CRITICAL_SECTION, true, 1, -1},
-    {"PyCriticalSection_End", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
-    {"PyCriticalSection2_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1, 2},
-    {"PyCriticalSection2_End", FTL_LOCK_CRITICAL_SECTION, false, -1, -1},
-    {"PyMutex_Lock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"PyMutex_Unlock", FTL_LOCK_MUTEX, false, 0, -1},
-    {"PyThread_acquire_lock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"PyThread_acquire_lock_timed", FTL_LOCK_MUTEX, true, 0, -1},
-    {"PyThread_release_lock", FTL_LOCK_MUTEX, false, 0, -1},
-    {"pthread_mutex_lock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"pthread_mutex_unlock", FTL_LOCK_MUTEX, false, 0, -1},
-    {"pthread_rwlock_wrlock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"pthread_rwlock_rdlock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"pthread_rwlock_unlock", FTL_LOCK_MUTEX, false, 0, -1},
-    {"pthread_spin_lock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"pthread_spin_unlock", FTL_LOCK_MUTEX, false, 0, -1},
-    {"mtx_lock", FTL_LOCK_MUTEX, true, 0, -1},
-    {"mtx_unlock", FTL_LOCK_MUTEX, false, 0, -1},
-    {"EnterCriticalSection", FTL_LOCK_MUTEX, true, 0, -1},
-    {"LeaveCriticalSection", FTL_LOCK_MUTEX, false, 0, -1},
-    {"AcquireSRWLockExclusive", FTL_LOCK_MUTEX, true, 0, -1},
-    {"ReleaseSRWLockExclusive", FTL_LOCK_MUTEX, false, 0, -1},
+    {"Py_BEGIN_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, true, 0},
+    {"Py_END_CRITICAL_SECTION", FTL_LOCK_CRITICAL_SECTION, false, -1},
+    {"Py_BEGIN_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, true, 0},
+    {"Py_END_CRITICAL_SECTION2", FTL_LOCK_CRITICAL_SECTION, false, -1},
+    {"Py_BEGIN_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, true, 0},
+    {"Py_END_CRITICAL_SECTION_SEQUENCE_FAST", FTL_LOCK_CRITICAL_SECTION, false, -1},
+    {"Py_BEGIN_CRITICAL_SECTION_MUTEX", FTL_LOCK_CRITICAL_SECTION, true, 0},
+    {"PyCriticalSection_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1},
+    {"PyCriticalSection_BeginMutex", FTL_LOCK_CRITICAL_SECTION, true, 1},
+    {"PyCriticalSection_End", FTL_LOCK_CRITICAL_SECTION, false, -1},
+    {"PyCriticalSection2_Begin", FTL_LOCK_CRITICAL_SECTION, true, 1},
+    {"PyCriticalSection2_End", FTL_LOCK_CRITICAL_SECTION, false, -1},
+    {"PyMutex_Lock", FTL_LOCK_MUTEX, true, 0},
+    {"PyMutex_Unlock", FTL_LOCK_MUTEX, false, 0},
+    {"PyThread_acquire_lock", FTL_LOCK_MUTEX, true, 0},
+    {"PyThread_acquire_lock_timed", FTL_LOCK_MUTEX, true, 0},
+    {"PyThread_release_lock", FTL_LOCK_MUTEX, false, 0},
+    {"pthread_mutex_lock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_mutex_unlock", FTL_LOCK_MUTEX, false, 0},
+    {"pthread_rwlock_wrlock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_rwlock_rdlock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_rwlock_unlock", FTL_LOCK_MUTEX, false, 0},
+    {"pthread_spin_lock", FTL_LOCK_MUTEX, true, 0},
+    {"pthread_spin_unlock", FTL_LOCK_MUTEX, false, 0},
+    {"mtx_lock", FTL_LOCK_MUTEX, true, 0},
+    {"mtx_unlock", FTL_LOCK_MUTEX, false, 0},
+    {"EnterCriticalSection", FTL_LOCK_MUTEX, true, 0},
+    {"LeaveCriticalSection", FTL_LOCK_MUTEX, false, 0},
+    {"AcquireSRWLockExclusive", FTL_LOCK_MUTEX, true, 0},
+    {"ReleaseSRWLockExclusive", FTL_LOCK_MUTEX, false, 0},
 };
+
+/* Two-object critical sections also lock the object in this argument. */
+static const struct second_object {
+    const char *name;
+    int arg;
+} second_objects[] = {
+    {"Py_BEGIN_CRITICAL_SECTION2", 1},
+    {"PyCriticalSection2_Begin", 2},
+};
+
+static int second_object_arg(const char *name)
+{
+    for (size_t i = 0; i < sizeof second_objects / sizeof *second_objects; i++)
+        if (strcmp(second_objects[i].name, name) == 0)
+            return second_objects[i].arg;
+    return -1;
+}
 
 static const lockfn *find_lockfn(const char *name)
 {
@@ -141,7 +160,7 @@ void ftl_func_build_escapes(ftl_func *fn)
  * a two-object critical section protects both. */
 static void add_region(ftl_func *fn, const ftl_call *b, const lockfn *lf, unsigned end)
 {
-    int objs[2] = {lf->objarg, lf->objarg2};
+    int objs[2] = {lf->objarg, second_object_arg(lf->name)};
     for (int i = 0; i < 2; i++) {
         if (i == 1 && objs[1] < 0)
             break;
