@@ -391,6 +391,7 @@ typedef struct walkstate {
     unsigned scope_end;      /* end offset of the innermost compound statement */
     int depth;
     int nullvar;             /* a local known to be NULL here (then-branch of `if (!v)`), or -1 */
+    unsigned nullfrom;       /* where that branch starts */
 } walkstate;
 
 static void add_call(ftl_ctx *ctx, ftl_func *fn, CXCursor c)
@@ -476,6 +477,15 @@ static void add_xassign(ftl_ctx *ctx, ftl_func *fn, CXCursor lhs, CXCursor rhs, 
     free(t);
 }
 
+/* True when var was assigned at or after offset `from` (events so far are in source order). */
+static bool assigned_since(const ftl_func *fn, int var, unsigned from)
+{
+    for (size_t i = fn->nevs; i-- > 0 && fn->evs[i].offset >= from;)
+        if (fn->evs[i].var == var && fn->evs[i].kind == FTL_VEV_ASSIGN)
+            return true;
+    return false;
+}
+
 /* Records a return statement. Returning a local does not publish it for the code that follows
  * in the text: no path continues after a return, and treating it as a publication made
  * `if (res == NULL) return res;` hide the fresh container used below it. */
@@ -486,7 +496,8 @@ static void add_return(ftl_ctx *ctx, walkstate *ws, CXCursor ret, unsigned at)
     ftl_ret r = {.offset = at, .var = -1, .value = FTL_SHARED, .null = false};
     if (ch.n >= 1) {
         r.var = local_of(fn, ch.v[0]);
-        r.null = is_null_constant(ctx, ch.v[0]) || (r.var >= 0 && r.var == ws->nullvar);
+        r.null = is_null_constant(ctx, ch.v[0]) ||
+                 (r.var >= 0 && r.var == ws->nullvar && !assigned_since(fn, r.var, ws->nullfrom));
         if (r.var < 0 && !r.null) {
             int alias;
             classify_value(ctx, fn, ch.v[0], &r.value, &alias);
@@ -496,15 +507,14 @@ static void add_return(ftl_ctx *ctx, walkstate *ws, CXCursor ret, unsigned at)
     fn->rets[fn->nrets++] = r;
 }
 
-static bool binop_is(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs, const char *op)
+/* Is the binary operator c (operands lhs, rhs) an `==`? */
+static bool is_equality(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
 {
 #if CINDEX_VERSION_MINOR >= 64
     (void)ctx;
     (void)lhs;
     (void)rhs;
-    enum CXBinaryOperatorKind k = clang_getCursorBinaryOperatorKind(c);
-    return (strcmp(op, "==") == 0 && k == CXBinaryOperator_EQ) ||
-           (strcmp(op, "!=") == 0 && k == CXBinaryOperator_NE);
+    return clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ;
 #else
     (void)c;
     unsigned lb, le, rb, re;
@@ -516,7 +526,7 @@ static bool binop_is(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs, const
         i++;
     while (i < rb && isspace((unsigned char)t[i]))
         i++;
-    return i + 2 <= rb && strncmp(t + i, op, 2) == 0;
+    return i + 2 <= rb && t[i] == '=' && t[i + 1] == '=';
 #endif
 }
 
@@ -547,7 +557,7 @@ static int null_tested(ftl_ctx *ctx, ftl_func *fn, CXCursor cond)
     if (clang_getCursorKind(u) == CXCursor_UnaryOperator && ch.n == 1 && is_logical_not(ctx, u))
         return local_of(fn, ch.v[0]);
     if (clang_getCursorKind(u) == CXCursor_BinaryOperator && ch.n == 2 &&
-        binop_is(ctx, u, ch.v[0], ch.v[1], "==")) {
+        is_equality(ctx, u, ch.v[0], ch.v[1])) {
         if (is_null_constant(ctx, ch.v[1]))
             return local_of(fn, ch.v[0]);
         if (is_null_constant(ctx, ch.v[0]))
@@ -683,9 +693,13 @@ static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClie
         kids ch = children(c);
         if (ch.n >= 2 && ch.n <= 3) {
             int nv = null_tested(ws->ctx, ws->fn, ch.v[0]);
+            unsigned tb, te;
+            if (!cursor_offsets(ws->ctx, ch.v[1], &tb, &te))
+                nv = -1;
             for (int i = 0; i < ch.n; i++) {
                 walkstate w = inner;
                 w.nullvar = i == 1 ? nv : -1;
+                w.nullfrom = i == 1 && nv >= 0 ? tb : 0;
                 collect_visit(ch.v[i], c, &w);
             }
             return CXChildVisit_Continue;
