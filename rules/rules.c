@@ -5,6 +5,9 @@
 #include <string.h>
 
 extern const ftl_rule ftl_rule_borrowed_ref;
+extern const ftl_rule ftl_rule_dict_next;
+extern const ftl_rule ftl_rule_set_item_existing;
+extern const ftl_rule ftl_rule_object_malloc;
 extern const ftl_rule ftl_rule_ob_mutex;
 extern const ftl_rule ftl_rule_missing_mod_gil;
 extern const ftl_rule ftl_rule_unguarded_global;
@@ -13,6 +16,9 @@ extern const ftl_rule ftl_rule_bad_suppression;
 
 const ftl_rule *const ftl_rules[] = {
     &ftl_rule_borrowed_ref,
+    &ftl_rule_dict_next,
+    &ftl_rule_set_item_existing,
+    &ftl_rule_object_malloc,
     &ftl_rule_ob_mutex,
     &ftl_rule_missing_mod_gil,
     &ftl_rule_unguarded_global,

@@ -36,7 +36,24 @@ typedef struct ftl_vev {
     enum ftl_vev_kind kind;
     enum ftl_privacy value;  /* ASSIGN: privacy of the assigned value (FRESH or SHARED) */
     int alias;               /* ASSIGN: the variable it copies (-1 if none) */
+    bool call;               /* ASSIGN: the value is what a call returned */
 } ftl_vev;
+
+/* A return statement, for deciding whether the function returns a fresh object. */
+typedef struct ftl_ret {
+    unsigned offset;
+    int var;                 /* the local variable returned, or -1 */
+    enum ftl_privacy value;  /* a returned call's result: FRESH for a creator */
+    bool null;               /* a null constant, or a variable the enclosing `if` found NULL */
+} ftl_ret;
+
+/* A store into an expression that is not a local variable: a field, `*out`, `a[i]`. */
+typedef struct ftl_xassign {
+    unsigned begin, offset;  /* the assignment's start and end */
+    char *text;              /* the destination, normalised by ftl_normalise_expr */
+    bool fresh;              /* the stored value is a fresh container or object */
+    int alias;               /* or the local variable stored (fresh if it was fresh), or -1 */
+} ftl_xassign;
 
 typedef struct ftl_region {
     unsigned begin, end;
@@ -58,6 +75,12 @@ typedef struct ftl_func {
     size_t ncalls, capcalls;
     ftl_region *regions;
     size_t nregions, capregions;
+    ftl_ret *rets;
+    size_t nrets, caprets;
+    ftl_xassign *xassigns;
+    size_t nxassigns, capxassigns;
+    unsigned (*deadends)[2]; /* blocks ending in return or goto: [begin, end) offsets */
+    size_t ndeadends, capdeadends;
     bool kw_function;        /* registered with METH_KEYWORDS or as tp_init/tp_new/tp_call */
 } ftl_func;
 
@@ -83,6 +106,8 @@ struct ftl_ctx {
 
     char **kwfuncs;          /* USRs of functions whose third parameter is a kwargs dict */
     size_t nkwfuncs, capkwfuncs;
+    char **freshfuncs;       /* USRs of functions seen so far that return a fresh object */
+    size_t nfreshfuncs, capfreshfuncs;
 
     ftl_file *last_file;     /* one-entry cache for ftl_file_of */
     ftl_file *cur_file;
@@ -118,6 +143,9 @@ bool ftl_is_refcount_op(const char *name);
 /* facts.c */
 void ftl_func_build_regions(ftl_ctx *ctx, ftl_func *fn);
 void ftl_func_build_escapes(const ftl_config *cfg, ftl_func *fn);
+/* True when every return of fn gives NULL or a container or object created in fn and not
+ * published before the return (and at least one does). */
+bool ftl_func_returns_fresh(const ftl_func *fn);
 /* Lock table lookups (built-in table and cfg->lock_pairs), also used by walk.c to keep lock
  * macros. */
 bool ftl_is_lock_name(const ftl_config *cfg, const char *name);

@@ -10,7 +10,11 @@
 /* Calls that never publish the object passed to them, whatever the argument position. */
 static const char *const refcount_ops[] = {
     "Py_INCREF", "Py_XINCREF", "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_NewRef", "Py_XNewRef",
-    "Py_SIZE", "Py_TYPE", "Py_REFCNT", "Py_IS_TYPE", "Py_Is", "Py_IsNone", NULL,
+    "Py_SIZE", "Py_TYPE", "Py_REFCNT", "Py_IS_TYPE", "Py_Is", "Py_IsNone",
+    /* the C library reads or fills memory but keeps no pointer to it */
+    "memcpy", "memmove", "memset", "memcmp", "__builtin_memcpy", "__builtin_memmove",
+    "__builtin_memset", "__builtin___memcpy_chk", "__builtin___memmove_chk",
+    "__builtin___memset_chk", "strlen", "strcmp", "strncmp", NULL,
 };
 
 /* Functions returning a container no other thread can see yet. */
@@ -19,7 +23,11 @@ static const char *const creators[] = {
     "PySequence_List", "PySequence_Tuple", "PyList_GetSlice", "PyTuple_GetSlice", "PyList_AsTuple",
     "PyDict_Keys", "PyDict_Values", "PyDict_Items", "PyTuple_Pack", "_PyDict_NewPresized",
     "PyMapping_Keys", "PyMapping_Values", "PyMapping_Items", "PyObject_Dir", "PyCell_New",
-    "PyStructSequence_New", "_PyTuple_FromArray", "PyTuple_FromArray", NULL,
+    "PyStructSequence_New", "_PyTuple_FromArray", "PyTuple_FromArray",
+    /* new objects of any type: private until published, like containers */
+    "_PyObject_New", "_PyObject_NewVar", "_PyObject_GC_New", "_PyObject_GC_NewVar", "PyObject_New",
+    "PyObject_NewVar", "PyObject_GC_New", "PyObject_GC_NewVar", "PyType_GenericAlloc",
+    "PyType_GenericNew", "tp_alloc", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -49,6 +57,13 @@ static enum CXChildVisitResult kid_visit(CXCursor c, CXCursor p, CXClientData d)
     if (k->n < 8)
         k->v[k->n] = c;
     k->n++;
+    return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult last_kid_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    *(CXCursor *)d = c;
     return CXChildVisit_Continue;
 }
 
@@ -319,11 +334,22 @@ static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, ftl_arg *a)
         a->begin = ub;
         a->end = ue;
     }
-    if (in_macro(clang_getRangeStart(clang_getCursorExtent(u))) ||
-        in_macro(clang_getRangeEnd(clang_getCursorExtent(u))))
-        a->text = pretty(ctx->cur_file, u);   /* the source range spans a macro body: print the expression */
-    else
+    CXSourceRange ur = clang_getCursorExtent(u);
+    if (in_macro(clang_getRangeStart(ur)) || in_macro(clang_getRangeEnd(ur))) {
+        /* Written as a macro argument: its spelling is the user's text, inside the macro use.
+         * Formed in a macro body: print the expression from the AST. */
+        CXFile fs, fe;
+        unsigned sb, se;
+        clang_getSpellingLocation(clang_getRangeStart(ur), &fs, NULL, NULL, &sb);
+        clang_getSpellingLocation(clang_getRangeEnd(ur), &fe, NULL, NULL, &se);
+        if (fs && fe && ftl_same_file(fs, ctx->cur_file->file) && ftl_same_file(fe, fs) &&
+            a->begin <= sb && sb < se && se <= a->end)
+            a->text = slice_text(ctx->cur_file, sb, se);
+        else
+            a->text = pretty(ctx->cur_file, u);
+    } else {
         a->text = slice_text(ctx->cur_file, a->begin, a->end);
+    }
     if (clang_getCursorKind(u) == CXCursor_DeclRefExpr)
         resolve_decl(ctx, fn, clang_getCursorReferenced(u), a);
 }
@@ -392,6 +418,22 @@ static int local_of(ftl_func *fn, CXCursor c)
     return v;
 }
 
+/* A call to a function of this translation unit already found to return a fresh object. */
+static bool returns_fresh(const ftl_ctx *ctx, CXCursor call)
+{
+    if (ctx->nfreshfuncs == 0)
+        return false;
+    CXCursor r = clang_getCursorReferenced(call);
+    if (clang_getCursorKind(r) != CXCursor_FunctionDecl)
+        return false;
+    char *usr = ftl_cxstr(clang_getCursorUSR(r));
+    bool found = false;
+    for (size_t i = 0; i < ctx->nfreshfuncs && !found; i++)
+        found = strcmp(ctx->freshfuncs[i], usr) == 0;
+    free(usr);
+    return found;
+}
+
 /* Classifies the value stored into a variable. */
 static void classify_value(ftl_ctx *ctx, ftl_func *fn, CXCursor value, enum ftl_privacy *priv,
                            int *alias)
@@ -422,10 +464,35 @@ static void classify_value(ftl_ctx *ctx, ftl_func *fn, CXCursor value, enum ftl_
         /* Returns its argument itself when that is a list or tuple. */
         if (clang_Cursor_getNumArguments(u) >= 1)
             *alias = local_of(fn, clang_Cursor_getArgument(u, 0));
-    } else if (is_creator(ctx, cn)) {
+    } else if (is_creator(ctx, cn) || returns_fresh(ctx, u)) {
         *priv = FTL_PRIVATE_FRESH;
     }
     free(n);
+}
+
+/* A null pointer constant (NULL, 0, nullptr, C++'s __null), through casts and parentheses. */
+static bool is_null_constant(ftl_ctx *ctx, CXCursor value)
+{
+    CXCursor u = unwrap(value);
+    enum CXCursorKind k = clang_getCursorKind(u);
+    if (k == CXCursor_CXXNullPtrLiteralExpr)
+        return true;
+    if (k != CXCursor_IntegerLiteral && k != CXCursor_UnexposedExpr)
+        return false;
+    CXEvalResult r = clang_Cursor_Evaluate(u);
+    if (r) {
+        bool zero = clang_EvalResult_getKind(r) == CXEval_Int && clang_EvalResult_getAsLongLong(r) == 0;
+        clang_EvalResult_dispose(r);
+        if (zero)
+            return true;
+    }
+    /* GNU __null does not evaluate: recognise the NULL macro as written. */
+    unsigned b, e;
+    if (!cursor_offsets(ctx, u, &b, &e))
+        return false;
+    const char *t = ctx->cur_file->text;
+    return b + 4 <= ctx->cur_file->len && strncmp(t + b, "NULL", 4) == 0 &&
+           !(isalnum((unsigned char)t[b + 4]) || t[b + 4] == '_');
 }
 
 static bool is_assignment(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
@@ -471,6 +538,8 @@ typedef struct walkstate {
     ftl_func *fn;
     unsigned scope_end;      /* end offset of the innermost compound statement */
     int depth;
+    int nullvar;             /* a local known to be NULL here (then-branch of `if (!v)`), or -1 */
+    unsigned nullfrom;       /* where that branch starts */
 } walkstate;
 
 static void add_call(ftl_ctx *ctx, ftl_func *fn, CXCursor c)
@@ -514,7 +583,137 @@ static void add_lock_guard(ftl_ctx *ctx, ftl_func *fn, CXCursor var, unsigned sc
         (ftl_region){.begin = b, .end = scope_end, .kind = FTL_LOCK_MUTEX, .var = -1, .objtext = NULL};
 }
 
+/* Functions that replace *arg0 by a resized object nobody else references; their `&t` is not
+ * a publication but a new fresh value. */
+static const char *const resizers[] = {"_PyTuple_Resize", NULL};
+
+static void note_resize(ftl_ctx *ctx, ftl_func *fn, CXCursor call, unsigned end)
+{
+    if (clang_Cursor_getNumArguments(call) < 1)
+        return;
+    char *n = call_name(call);
+    bool resize = in_list(resizers, ftl_canonical_name(n));
+    free(n);
+    if (!resize)
+        return;
+    CXCursor a = unwrap(clang_Cursor_getArgument(call, 0));
+    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || !is_address_of(ctx, a))
+        return;
+    kids ch = children(a);
+    int v = ch.n == 1 ? local_of(fn, ch.v[0]) : -1;
+    if (v >= 0)
+        add_vev(fn, end, v, FTL_VEV_ASSIGN, FTL_PRIVATE_FRESH, -1);
+}
+
 static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClientData d);
+
+/* Records a store into a destination that is not a local variable (field, `*out`, `a[i]`). */
+static void add_xassign(ftl_ctx *ctx, ftl_func *fn, CXCursor lhs, CXCursor rhs, unsigned begin,
+                        unsigned end)
+{
+    CXCursor u = unwrap(lhs);
+    unsigned b, e;
+    if (!cursor_offsets(ctx, u, &b, &e) || e <= b)
+        return;
+    enum ftl_privacy p;
+    int alias;
+    classify_value(ctx, fn, rhs, &p, &alias);
+    char *t = slice_text(ctx->cur_file, b, e);
+    ftl_grow((void **)&fn->xassigns, &fn->capxassigns, fn->nxassigns + 1, sizeof *fn->xassigns);
+    fn->xassigns[fn->nxassigns++] = (ftl_xassign){.begin = begin, .offset = end,
+                                                  .text = ftl_normalise_expr(t),
+                                                  .fresh = p == FTL_PRIVATE_FRESH, .alias = alias};
+    free(t);
+}
+
+/* True when var was assigned at or after offset `from` (events so far are in source order). */
+static bool assigned_since(const ftl_func *fn, int var, unsigned from)
+{
+    for (size_t i = fn->nevs; i-- > 0 && fn->evs[i].offset >= from;)
+        if (fn->evs[i].var == var && fn->evs[i].kind == FTL_VEV_ASSIGN)
+            return true;
+    return false;
+}
+
+/* Records a return statement. Returning a local does not publish it for the code that follows
+ * in the text: no path continues after a return, and treating it as a publication made
+ * `if (res == NULL) return res;` hide the fresh container used below it. */
+static void add_return(ftl_ctx *ctx, walkstate *ws, CXCursor ret, unsigned at)
+{
+    ftl_func *fn = ws->fn;
+    kids ch = children(ret);
+    ftl_ret r = {.offset = at, .var = -1, .value = FTL_SHARED, .null = false};
+    if (ch.n >= 1) {
+        r.var = local_of(fn, ch.v[0]);
+        r.null = is_null_constant(ctx, ch.v[0]) ||
+                 (r.var >= 0 && r.var == ws->nullvar && !assigned_since(fn, r.var, ws->nullfrom));
+        if (r.var < 0 && !r.null) {
+            int alias;
+            classify_value(ctx, fn, ch.v[0], &r.value, &alias);
+        }
+    }
+    ftl_grow((void **)&fn->rets, &fn->caprets, fn->nrets + 1, sizeof *fn->rets);
+    fn->rets[fn->nrets++] = r;
+}
+
+/* Is the binary operator c (operands lhs, rhs) an `==`? */
+static bool is_equality(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
+{
+#if CINDEX_VERSION_MINOR >= 64
+    (void)ctx;
+    (void)lhs;
+    (void)rhs;
+    return clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ;
+#else
+    (void)c;
+    unsigned lb, le, rb, re;
+    if (!cursor_offsets(ctx, lhs, &lb, &le) || !cursor_offsets(ctx, rhs, &rb, &re) || rb <= le)
+        return false;
+    const char *t = ctx->cur_file->text;
+    unsigned i = le;
+    while (i < rb && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == ']' || t[i] == ')'))
+        i++;
+    while (i < rb && isspace((unsigned char)t[i]))
+        i++;
+    return i + 2 <= rb && t[i] == '=' && t[i + 1] == '=';
+#endif
+}
+
+static bool is_logical_not(ftl_ctx *ctx, CXCursor c)
+{
+#if CINDEX_VERSION_MINOR >= 64
+    (void)ctx;
+    return clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot;
+#else
+    unsigned b, e;
+    if (!cursor_offsets(ctx, c, &b, &e))
+        return false;
+    return ctx->cur_file->text[b] == '!';
+#endif
+}
+
+/* The local an `if` condition finds NULL: `!v`, `v == NULL`, `NULL == v`; -1 otherwise. */
+static int null_tested(ftl_ctx *ctx, ftl_func *fn, CXCursor cond)
+{
+    CXCursor u = cond;
+    for (int guard = 0; guard < 8 && clang_getCursorKind(u) == CXCursor_ParenExpr; guard++) {
+        kids ch = children(u);
+        if (ch.n != 1)
+            return -1;
+        u = ch.v[0];
+    }
+    kids ch = children(u);
+    if (clang_getCursorKind(u) == CXCursor_UnaryOperator && ch.n == 1 && is_logical_not(ctx, u))
+        return local_of(fn, ch.v[0]);
+    if (clang_getCursorKind(u) == CXCursor_BinaryOperator && ch.n == 2 &&
+        is_equality(ctx, u, ch.v[0], ch.v[1])) {
+        if (is_null_constant(ctx, ch.v[1]))
+            return local_of(fn, ch.v[0]);
+        if (is_null_constant(ctx, ch.v[0]))
+            return local_of(fn, ch.v[1]);
+    }
+    return -1;
+}
 
 static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
 {
@@ -540,8 +739,12 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
                 if (clang_isExpression(clang_getCursorKind(ch.v[i]))) {
                     enum ftl_privacy p;
                     int alias;
+                    /* `T *x = NULL` holds no container: the value that matters comes later */
+                    if (is_null_constant(ctx, ch.v[i]))
+                        break;
                     classify_value(ctx, fn, ch.v[i], &p, &alias);
                     add_vev(fn, e, v, FTL_VEV_ASSIGN, p, alias);
+                    fn->evs[fn->nevs - 1].call = clang_getCursorKind(unwrap(ch.v[i])) == CXCursor_CallExpr;
                     break;
                 }
             }
@@ -550,6 +753,8 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
     }
     case CXCursor_CallExpr:
         add_call(ctx, fn, c);
+        if (here)
+            note_resize(ctx, fn, c, e);
         break;
     case CXCursor_BinaryOperator: {
         kids ch = children(c);
@@ -557,15 +762,23 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
             break;
         int lv = local_of(fn, ch.v[0]);
         CXCursor lu = unwrap(ch.v[0]);
+        /* `x = NULL` (after a Py_DECREF, on an error path) stores no container: it must not
+         * hide the container x held before, which the code after a NULL check still uses. */
+        bool null = is_null_constant(ctx, ch.v[1]);
         if (lv >= 0 && clang_getCursorKind(lu) == CXCursor_DeclRefExpr) {
             enum ftl_privacy p;
             int alias;
+            if (null)
+                break;
             classify_value(ctx, fn, ch.v[1], &p, &alias);
             add_vev(fn, e, lv, FTL_VEV_ASSIGN, p, alias);
+            fn->evs[fn->nevs - 1].call = clang_getCursorKind(unwrap(ch.v[1])) == CXCursor_CallExpr;
         } else {
             int rv = local_of(fn, ch.v[1]);
             if (rv >= 0)
                 add_vev(fn, b, rv, FTL_VEV_ESCAPE, FTL_SHARED, -1);
+            if (!null)
+                add_xassign(ctx, fn, ch.v[0], ch.v[1], b, e);
         }
         break;
     }
@@ -579,6 +792,9 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
         break;
     }
     case CXCursor_ReturnStmt:
+        if (here)
+            add_return(ctx, ws, c, b);
+        break;
     case CXCursor_InitListExpr: {
         kids ch = children(c);
         for (int i = 0; i < ch.n && here; i++) {
@@ -600,13 +816,46 @@ static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClie
     collect_node(ws, c, parent);
     walkstate inner = *ws;
     inner.depth++;
-    if (clang_getCursorKind(c) == CXCursor_CompoundStmt) {
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_CompoundStmt) {
         unsigned b, e;
-        if (cursor_offsets(ws->ctx, c, &b, &e))
+        if (cursor_offsets(ws->ctx, c, &b, &e)) {
             inner.scope_end = e;
+            /* A block that ends in return or goto: what happens in it does not reach the code
+             * after it (the error path `{ x = NULL; goto fail; }`). */
+            CXCursor last = clang_getNullCursor();
+            clang_visitChildren(c, last_kid_visit, &last);
+            enum CXCursorKind lk = clang_getCursorKind(last);
+            if (lk == CXCursor_ReturnStmt || lk == CXCursor_GotoStmt) {
+                ftl_func *fn = ws->fn;
+                ftl_grow((void **)&fn->deadends, &fn->capdeadends, fn->ndeadends + 1,
+                         sizeof *fn->deadends);
+                fn->deadends[fn->ndeadends][0] = b;
+                fn->deadends[fn->ndeadends++][1] = e;
+            }
+        }
     }
-    if (inner.depth < 2000)
-        clang_visitChildren(c, collect_visit, &inner);
+    if (inner.depth >= 2000)
+        return CXChildVisit_Continue;
+    if (k == CXCursor_IfStmt) {
+        /* if (cond) then [else]: in `then`, a local the condition found NULL is known NULL. */
+        kids ch = children(c);
+        if (ch.n >= 2 && ch.n <= 3) {
+            int nv = null_tested(ws->ctx, ws->fn, ch.v[0]);
+            unsigned tb, te;
+            if (!cursor_offsets(ws->ctx, ch.v[1], &tb, &te))
+                nv = -1;
+            for (int i = 0; i < ch.n; i++) {
+                walkstate w = inner;
+                w.nullvar = i == 1 ? nv : -1;
+                w.nullfrom = i == 1 && nv >= 0 ? tb : 0;
+                collect_visit(ch.v[i], c, &w);
+            }
+            return CXChildVisit_Continue;
+        }
+        inner.nullvar = -1;
+    }
+    clang_visitChildren(c, collect_visit, &inner);
     return CXChildVisit_Continue;
 }
 
@@ -630,7 +879,7 @@ void ftl_func_collect(ftl_ctx *ctx, ftl_func *fn)
                 fn->vars[v].initial = FTL_PRIVATE_KWARGS;
         }
     }
-    walkstate ws = {.ctx = ctx, .fn = fn, .scope_end = fn->end, .depth = 0};
+    walkstate ws = {.ctx = ctx, .fn = fn, .scope_end = fn->end, .depth = 0, .nullvar = -1};
     clang_visitChildren(fn->cursor, collect_visit, &ws);
 }
 
@@ -651,6 +900,11 @@ void ftl_func_free(ftl_func *fn)
     for (size_t i = 0; i < fn->nregions; i++)
         free(fn->regions[i].objtext);
     free(fn->regions);
+    free(fn->rets);
+    free(fn->deadends);
+    for (size_t i = 0; i < fn->nxassigns; i++)
+        free(fn->xassigns[i].text);
+    free(fn->xassigns);
     memset(fn, 0, sizeof *fn);
 }
 

@@ -153,6 +153,10 @@ typedef struct ftl_ctx ftl_ctx;
 
 /* Queries rules may make. Offsets are file offsets in the file of the current function. */
 enum ftl_privacy ftl_privacy_at(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset);
+/* When arg is a variable holding a container created in this function that was published
+ * (stored, passed on, returned, its address taken) before offset, stores the offset of the
+ * first publication after the creation in *where and returns true. */
+bool ftl_published_before(const ftl_ctx *ctx, const ftl_arg *arg, unsigned offset, unsigned *where);
 /* True when offset lies in a lock region of the given kind; when obj is non-NULL, only a
  * region whose object is the same variable or the same text counts. */
 bool ftl_in_lock(const ftl_ctx *ctx, unsigned offset, enum ftl_lock_kind kind, const ftl_arg *obj);
@@ -182,6 +186,9 @@ void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const ch
 /* True when clang reported an error inside the cursor's extent: the code there may be missing
  * from the AST, so a rule reporting the absence of something should stay silent. */
 bool ftl_cursor_has_errors(ftl_ctx *ctx, CXCursor c);
+/* Same, with edits whose offsets are in the file of the cursor (copied). */
+void ftl_report_cursor_edits(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
+                             const char *help, const ftl_edit *edits, size_t nedits);
 /* Same as ftl_report, with an explicit severity (for notes). */
 void ftl_report_sev(ftl_ctx *ctx, enum ftl_severity sev, unsigned offset, unsigned end_offset,
                     const char *message, const char *help, const ftl_edit *edits, size_t nedits);

@@ -340,7 +340,8 @@ void ftl_report(ftl_ctx *ctx, unsigned offset, unsigned end_offset, const char *
 }
 
 static ftl_finding *report_at_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c,
-                                     const char *message, const char *help)
+                                     const char *message, const char *help,
+                                     const ftl_edit *edits, size_t nedits)
 {
     CXSourceRange r = clang_getCursorExtent(c);
     unsigned ob, oe;
@@ -349,21 +350,27 @@ static ftl_finding *report_at_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCurs
     if (fe != fb)
         oe = ob;
     ftl_file *saved = ctx->cur_file;
-    ftl_finding *fd = report_in(ctx, fb, sev, ob, oe, message, help, NULL, 0);
+    ftl_finding *fd = report_in(ctx, fb, sev, ob, oe, message, help, edits, nedits);
     ctx->cur_file = saved;
     return fd;
+}
+
+void ftl_report_cursor_edits(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
+                             const char *help, const ftl_edit *edits, size_t nedits)
+{
+    report_at_cursor(ctx, sev, c, message, help, edits, nedits);
 }
 
 void ftl_report_cursor(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, const char *message,
                        const char *help)
 {
-    report_at_cursor(ctx, sev, c, message, help);
+    report_at_cursor(ctx, sev, c, message, help, NULL, 0);
 }
 
 void ftl_report_cursor_unless_serial(ftl_ctx *ctx, const char *key, enum ftl_severity sev,
                                      CXCursor c, const char *message, const char *help)
 {
-    ftl_finding *fd = report_at_cursor(ctx, sev, c, message, help);
+    ftl_finding *fd = report_at_cursor(ctx, sev, c, message, help, NULL, 0);
     if (fd)
         fd->unless_serial = ftl_xstrdup(key);
 }
@@ -611,6 +618,12 @@ static void process_function(ftl_ctx *ctx, CXCursor c)
     fn.ncalls = w;
     ftl_func_build_escapes(ctx->cfg, &fn);
     ftl_func_build_regions(ctx, &fn);
+    /* Callers later in the translation unit treat what this function returns as fresh. */
+    if (ftl_func_returns_fresh(&fn)) {
+        ftl_grow((void **)&ctx->freshfuncs, &ctx->capfreshfuncs, ctx->nfreshfuncs + 1,
+                 sizeof *ctx->freshfuncs);
+        ctx->freshfuncs[ctx->nfreshfuncs++] = ftl_cxstr(clang_getCursorUSR(c));
+    }
 
     /* Dispatch the function itself, then its calls and wanted nodes in source order. */
     dispatch_cursor(ctx, c, clang_getCursorSemanticParent(c));
@@ -826,5 +839,8 @@ void ftl_ctx_release(ftl_ctx *ctx)
     for (size_t i = 0; i < ctx->nkwfuncs; i++)
         free(ctx->kwfuncs[i]);
     free(ctx->kwfuncs);
+    for (size_t i = 0; i < ctx->nfreshfuncs; i++)
+        free(ctx->freshfuncs[i]);
+    free(ctx->freshfuncs);
     free(ctx->states);
 }
