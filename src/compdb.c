@@ -5,6 +5,7 @@
  * would load code into the compiler or run another program (-fplugin=, -fpass-plugin=,
  * -Xclang -load, -Xclang -plugin, --config, -B, -wrapper...). A database is data, never code. */
 #include "compdb.h"
+#include "pyinclude.h"
 #include "paths.h"
 #include "util.h"
 
@@ -112,14 +113,6 @@ static void note_flag(ftl_strv *list, const char *flag)
         ftl_strv_push(list, flag);
 }
 
-static bool has_python_h(const char *dir)
-{
-    char *p = ftl_xasprintf("%s/Python.h", dir);
-    struct stat st;
-    bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    free(p);
-    return ok;
-}
 
 void ftl_compdb_filter(const char *const *args, size_t n, const char *directory, ftl_strv *kept,
                        ftl_strv *python_dirs, ftl_strv *unsafe, ftl_strv *unused)
@@ -216,7 +209,7 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
         }
         if (in(include_opts, opt)) {
             char *abs = ftl_path_join(directory, val);
-            bool py = has_python_h(abs);
+            bool py = ftl_python_include_valid(abs);
             if (py && python_dirs && !ftl_strv_contains(python_dirs, abs))
                 ftl_strv_push(python_dirs, abs);
             free(abs);

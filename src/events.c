@@ -495,13 +495,17 @@ static bool is_null_constant(ftl_ctx *ctx, CXCursor value)
            !(isalnum((unsigned char)t[b + 4]) || t[b + 4] == '_');
 }
 
-static bool is_assignment(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
+enum binop { BINOP_ASSIGN, BINOP_EQ };
+
+/* Is the binary operator c (operands lhs, rhs) an `=` (BINOP_ASSIGN) or an `==` (BINOP_EQ)? */
+static bool binop_is(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs, enum binop op)
 {
 #if CINDEX_VERSION_MINOR >= 64
     (void)ctx;
     (void)lhs;
     (void)rhs;
-    return clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign;
+    return clang_getCursorBinaryOperatorKind(c) ==
+           (op == BINOP_ASSIGN ? CXBinaryOperator_Assign : CXBinaryOperator_EQ);
 #else
     /* Older libclang: look at the text between the operands. */
     (void)c;
@@ -515,7 +519,8 @@ static bool is_assignment(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
         i++;
     while (i < rb && isspace((unsigned char)t[i]))
         i++;
-    return i < rb && t[i] == '=' && (i + 1 >= rb || t[i + 1] != '=');
+    bool eqeq = i + 2 <= rb && t[i] == '=' && t[i + 1] == '=';
+    return op == BINOP_EQ ? eqeq : (i < rb && t[i] == '=' && !eqeq);
 #endif
 }
 
@@ -656,28 +661,6 @@ static void add_return(ftl_ctx *ctx, walkstate *ws, CXCursor ret, unsigned at)
     fn->rets[fn->nrets++] = r;
 }
 
-/* Is the binary operator c (operands lhs, rhs) an `==`? */
-static bool is_equality(ftl_ctx *ctx, CXCursor c, CXCursor lhs, CXCursor rhs)
-{
-#if CINDEX_VERSION_MINOR >= 64
-    (void)ctx;
-    (void)lhs;
-    (void)rhs;
-    return clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ;
-#else
-    (void)c;
-    unsigned lb, le, rb, re;
-    if (!cursor_offsets(ctx, lhs, &lb, &le) || !cursor_offsets(ctx, rhs, &rb, &re) || rb <= le)
-        return false;
-    const char *t = ctx->cur_file->text;
-    unsigned i = le;
-    while (i < rb && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == ']' || t[i] == ')'))
-        i++;
-    while (i < rb && isspace((unsigned char)t[i]))
-        i++;
-    return i + 2 <= rb && t[i] == '=' && t[i + 1] == '=';
-#endif
-}
 
 static bool is_logical_not(ftl_ctx *ctx, CXCursor c)
 {
@@ -706,7 +689,7 @@ static int null_tested(ftl_ctx *ctx, ftl_func *fn, CXCursor cond)
     if (clang_getCursorKind(u) == CXCursor_UnaryOperator && ch.n == 1 && is_logical_not(ctx, u))
         return local_of(fn, ch.v[0]);
     if (clang_getCursorKind(u) == CXCursor_BinaryOperator && ch.n == 2 &&
-        is_equality(ctx, u, ch.v[0], ch.v[1])) {
+        binop_is(ctx, u, ch.v[0], ch.v[1], BINOP_EQ)) {
         if (is_null_constant(ctx, ch.v[1]))
             return local_of(fn, ch.v[0]);
         if (is_null_constant(ctx, ch.v[0]))
@@ -758,7 +741,7 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
         break;
     case CXCursor_BinaryOperator: {
         kids ch = children(c);
-        if (ch.n != 2 || !here || !is_assignment(ctx, c, ch.v[0], ch.v[1]))
+        if (ch.n != 2 || !here || !binop_is(ctx, c, ch.v[0], ch.v[1], BINOP_ASSIGN))
             break;
         int lv = local_of(fn, ch.v[0]);
         CXCursor lu = unwrap(ch.v[0]);
