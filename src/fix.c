@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #define CONTEXT 3
-#define DEFAULT_MIN_PYTHON 0x03090000u
 
 typedef struct sel {
     ftl_edit *v;
@@ -379,7 +378,7 @@ static bool fix_file(CXIndex index, const ftl_config *cfg, ftl_findings *fs, siz
         st->refused++;
         return false;
     }
-    unsigned min_py = cfg->min_python ? cfg->min_python : DEFAULT_MIN_PYTHON;
+    unsigned min_py = cfg->min_python ? cfg->min_python : FTL_DEFAULT_MIN_PYTHON;
     bool has_compat = memmem(text, len, "pythoncapi_compat.h", 19) != NULL;
     bool compat_ok = has_compat || compat_header_reachable(cfg, path);
     const char *eol = "\n";

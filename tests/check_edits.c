@@ -36,16 +36,25 @@ static const ftl_finding *at_line(const ftl_findings *fs, unsigned line)
     return NULL;
 }
 
-/* The text an edit replaces. Caller frees. */
-static char *edited_text(const char *path, const ftl_edit *e)
+/* The edit of f that replaces the text `old` on line `line` of path; fails when there is none. */
+static const ftl_edit *edit_of(const char *path, const ftl_finding *f, unsigned line, const char *old)
 {
     size_t len;
     char *text = ftl_read_file(path, &len);
     ck_assert_ptr_nonnull(text);
-    ck_assert_uint_le(e->end, len);
-    char *s = ftl_xstrndup(text + e->begin, e->end - e->begin);
+    const ftl_edit *found = NULL;
+    for (size_t i = 0; i < f->nedits && !found; i++) {
+        const ftl_edit *e = &f->edits[i];
+        ck_assert_uint_le(e->end, len);
+        unsigned l = 1;
+        for (unsigned k = 0; k < e->begin; k++)
+            l += text[k] == '\n';
+        if (l == line && e->end - e->begin == strlen(old) && memcmp(text + e->begin, old, strlen(old)) == 0)
+            found = e;
+    }
     free(text);
-    return s;
+    ck_assert_msg(found != NULL, "no edit of '%s' on line %u in the finding on line %u", old, line, f->line);
+    return found;
 }
 
 START_TEST(object_malloc_renames)
@@ -55,26 +64,23 @@ START_TEST(object_malloc_renames)
     analyse(path, "FT004", &fs);
     ck_assert_uint_eq(fs.n, 4);
 
-    /* allocation and release in one function, both spelled directly: safe */
-    const ftl_finding *f = at_line(&fs, 9);
-    ck_assert_uint_eq(f->nedits, 1);
-    char *old = edited_text(path, &f->edits[0]);
-    ck_assert_str_eq(old, "PyObject_Malloc");
-    ck_assert_str_eq(f->edits[0].replacement, "PyMem_Malloc");
-    ck_assert(f->edits[0].safe);
-    free(old);
-    f = at_line(&fs, 11);
-    ck_assert_uint_eq(f->nedits, 1);
-    old = edited_text(path, &f->edits[0]);
-    ck_assert_str_eq(old, "PyObject_FREE");
-    ck_assert_str_eq(f->edits[0].replacement, "PyMem_Free");
-    ck_assert(f->edits[0].safe);
-    free(old);
+    /* allocation and release in one function, both spelled directly: each finding carries both
+     * renames, safe, so fixing either fixes both */
+    for (unsigned line = 9; line <= 11; line += 2) {
+        const ftl_finding *f = at_line(&fs, line);
+        ck_assert_uint_eq(f->nedits, 2);
+        const ftl_edit *e = edit_of(path, f, 9, "PyObject_Malloc");
+        ck_assert_str_eq(e->replacement, "PyMem_Malloc");
+        ck_assert(e->safe);
+        e = edit_of(path, f, 11, "PyObject_FREE");
+        ck_assert_str_eq(e->replacement, "PyMem_Free");
+        ck_assert(e->safe);
+    }
 
     /* the release goes through a macro of the file: no edit there, the allocation's is unsafe */
-    f = at_line(&fs, 16);
+    const ftl_finding *f = at_line(&fs, 16);
     ck_assert_uint_eq(f->nedits, 1);
-    ck_assert(!f->edits[0].safe);
+    ck_assert(!edit_of(path, f, 16, "PyObject_Malloc")->safe);
     f = at_line(&fs, 17);
     ck_assert_uint_eq(f->nedits, 0);
     ftl_findings_free(&fs);
@@ -86,19 +92,26 @@ START_TEST(object_malloc_realloc_and_fields)
     const char *path = "fixtures/object-malloc/buffers.c";
     ftl_findings fs;
     analyse(path, "FT004", &fs);
-    /* self->values = PyObject_Realloc(self->values, ...): one finding, renamed to PyMem_Realloc */
+    /* self->values = PyObject_Realloc(self->values, ...) in one function, PyObject_Free of the
+     * field in another: renamed together */
     const ftl_finding *f = at_line(&fs, 47);
-    ck_assert_uint_eq(f->nedits, 1);
-    char *old = edited_text(path, &f->edits[0]);
-    ck_assert_str_eq(old, "PyObject_Realloc");
-    ck_assert_str_eq(f->edits[0].replacement, "PyMem_Realloc");
-    free(old);
-    /* PyObject_Del(items) becomes PyMem_Free(items) */
+    ck_assert_uint_eq(f->nedits, 2);
+    ck_assert_str_eq(edit_of(path, f, 47, "PyObject_Realloc")->replacement, "PyMem_Realloc");
+    ck_assert_str_eq(edit_of(path, f, 55, "PyObject_Free")->replacement, "PyMem_Free");
+    /* PyObject_Del(items) becomes PyMem_Free(items); PyObject_MALLOC becomes PyMem_Malloc */
     f = at_line(&fs, 32);
-    old = edited_text(path, &f->edits[0]);
-    ck_assert_str_eq(old, "PyObject_Del");
-    ck_assert_str_eq(f->edits[0].replacement, "PyMem_Free");
-    free(old);
+    ck_assert_str_eq(edit_of(path, f, 32, "PyObject_Del")->replacement, "PyMem_Free");
+    ck_assert_str_eq(edit_of(path, f, 23, "PyObject_Malloc")->replacement, "PyMem_Malloc");
+    f = at_line(&fs, 24);
+    ck_assert_str_eq(edit_of(path, f, 24, "PyObject_MALLOC")->replacement, "PyMem_Malloc");
+    /* one allocation released in two places: three renames on each of the three findings */
+    for (unsigned line = 62; line <= 78; line += 8) {
+        f = at_line(&fs, line);
+        ck_assert_uint_eq(f->nedits, 3);
+        edit_of(path, f, 62, "PyObject_Malloc");
+        edit_of(path, f, 70, "PyObject_Free");
+        edit_of(path, f, 78, "PyObject_Free");
+    }
     ftl_findings_free(&fs);
 }
 END_TEST
