@@ -195,7 +195,11 @@ void ftl_unified_diff(const char *path, const char *old, size_t len, const ftl_e
         while (k < j) {
             size_t ca = line_of(&ol, edits[k].begin), cb = last_line(&ol, &edits[k]);
             size_t m = k + 1;
-            while (m < j && line_of(&ol, edits[m].begin) <= cb + 1) {
+            /* Changes on adjacent lines form one block (-lines then +lines), except around
+             * insertions, whose neighbours would then show as removed and added again. */
+            while (m < j && (line_of(&ol, edits[m].begin) <= cb ||
+                             (line_of(&ol, edits[m].begin) == cb + 1 &&
+                              edits[m].begin != edits[m].end && edits[m - 1].begin != edits[m - 1].end))) {
                 size_t l = last_line(&ol, &edits[m]);
                 if (l > cb)
                     cb = l;
