@@ -725,6 +725,11 @@ static void tu_end(ftl_ctx *ctx, void *p)
         if (!reported[a] || clang_Cursor_isNull(st->sites[a].holder))
             continue;
         closure(st, st->sites[a].holder, &set, &nset, &capset);
+        /* Returned by a function other files can call: they may release it, unseen. */
+        for (size_t k = 0; k < nset; k++)
+            if (clang_getCursorKind(set[k]) == CXCursor_FunctionDecl &&
+                clang_getCursorLinkage(set[k]) == CXLinkage_External)
+                unsafe[a] = true;
         for (size_t i = 0; i < n; i++) {
             const site *s = &st->sites[i];
             if (i == a || clang_Cursor_isNull(s->holder) || !in_set(set, nset, s->holder))
@@ -748,6 +753,7 @@ static void tu_end(ftl_ctx *ctx, void *p)
         }
     }
     bool *group_unsafe = ftl_xcalloc(n + 1, sizeof *group_unsafe);
+    bool *group_released = ftl_xcalloc(n + 1, sizeof *group_released);
     for (size_t i = 0; i < n; i++) {
         size_t r = find_root(parent, i);
         const site *s = &st->sites[i];
@@ -755,7 +761,14 @@ static void tu_end(ftl_ctx *ctx, void *p)
         if (unsafe[i] ||
             (member && (!s->direct || !clang_File_isEqual(s->file, st->sites[r].file))))
             group_unsafe[r] = true;
+        if (release[i])
+            group_released[r] = true;
     }
+    /* Memory never released in the file is released somewhere this file cannot rename. */
+    for (size_t i = 0; i < n; i++)
+        if (!group_released[find_root(parent, i)])
+            group_unsafe[find_root(parent, i)] = true;
+    free(group_released);
     /* A safe group's members all lie in one file and are spelled directly: each finding
      * carries the renames of the whole group, so fixing any of them fixes all of them (and a
      * member hidden by a suppression or a baseline is still renamed with the others). */

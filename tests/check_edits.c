@@ -71,7 +71,7 @@ START_TEST(object_malloc_renames)
     const char *path = "fixtures/object-malloc/edits.c";
     ftl_findings fs;
     analyse(path, "FT004", &fs);
-    ck_assert_uint_eq(fs.n, 4);
+    ck_assert_uint_eq(fs.n, 6);
 
     /* allocation and release in one function, both spelled directly: each finding carries both
      * renames, safe, so fixing either fixes both */
@@ -92,6 +92,12 @@ START_TEST(object_malloc_renames)
     ck_assert(!edit_of(path, f, 16, "PyObject_Malloc")->safe);
     f = at_line(&fs, 17);
     ck_assert_uint_eq(f->nedits, 0);
+    /* returned by an exported function, or never released in the file: unsafe */
+    for (unsigned line = 24; line <= 31; line += 7) {
+        f = at_line(&fs, line);
+        ck_assert_uint_eq(f->nedits, 1);
+        ck_assert(!edit_of(path, f, line, "PyObject_Malloc")->safe);
+    }
     ftl_findings_free(&fs);
 }
 END_TEST
