@@ -322,7 +322,8 @@ static char *diagnostics(const char *dir, const char *src, bool gil, int *status
         if (kind)
             ftl_strv_push(&lines, kind + 2);
     }
-    qsort(lines.v, lines.n, sizeof *lines.v, cmp_str);
+    if (lines.n)
+        qsort(lines.v, lines.n, sizeof *lines.v, cmp_str);
     ftl_buf b = {0};
     ftl_buf_puts(&b, "");
     for (size_t i = 0; i < lines.n; i++)
