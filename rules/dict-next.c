@@ -132,6 +132,12 @@ static size_t wrap_edits(ftl_ctx *ctx, const ftl_call *call, ftl_edit *e)
     if (!ftl_block_at(ctx, lb, le, &b))
         return 0;
     const ftl_stmt *st = &b.stmts[b.at];
+    /* The loop is written here, not produced by a macro. */
+    const char *kw = is_do ? "do" : clang_getCursorKind(lf.best) == CXCursor_ForStmt ? "for" : "while";
+    size_t kwn = strlen(kw);
+    if (st->begin + kwn > len || strncmp(text + st->begin, kw, kwn) != 0 ||
+        ident_char(text[st->begin + kwn]))
+        goto out;
     if (st->begin != lb || clang_getCursorKind(st->cursor) != clang_getCursorKind(lf.best) ||
         !ftl_owns_lines(text, len, st->begin, st->end) ||
         ftl_has_directive(text, len, st->begin, st->end) || ftl_stmt_leaves(st->cursor))
