@@ -258,15 +258,15 @@ static enum CXChildVisitResult count_decls(CXCursor c, CXCursor p, CXClientData 
     return CXChildVisit_Continue;
 }
 
-/* A local variable or parameter (not static, not extern) of type PyObject *. */
+/* A local variable or parameter (not static, extern or register) of type PyObject *. */
 static bool local_pyobject(CXCursor var)
 {
     enum CXCursorKind k = clang_getCursorKind(var);
     if (k != CXCursor_VarDecl && k != CXCursor_ParmDecl)
         return false;
     enum CX_StorageClass sc = clang_Cursor_getStorageClass(var);
-    if (sc == CX_SC_Static || sc == CX_SC_Extern)
-        return false;
+    if (sc == CX_SC_Static || sc == CX_SC_Extern || sc == CX_SC_Register)
+        return false;                /* shared, or its address cannot be taken */
     enum CXCursorKind pk = clang_getCursorKind(clang_getCursorSemanticParent(var));
     if (pk != CXCursor_FunctionDecl && pk != CXCursor_CXXMethod && pk != CXCursor_Constructor &&
         pk != CXCursor_Destructor && pk != CXCursor_FunctionTemplate)
