@@ -192,53 +192,329 @@ static bool increfed_right_after(const ftl_ctx *ctx, const ftl_call *call)
     return ftl_enclosing_call(ctx, call, increfs) || incref_statement_after(ctx, call);
 }
 
-/* Mechanical rewrites to the same-shape strong API:
+/* ---- edits ---------------------------------------------------------------------------------- */
+
+/* The statement `LHS = RHS;` or `T x = RHS;` that a call (or the Py_NewRef() around it) is the
+ * whole right-hand side of, as a direct statement of a block: the only places a statement can be
+ * replaced by several, or the statement after it removed. */
+typedef struct target {
+    ftl_block b;
+    const ftl_stmt *st;      /* b.stmts[b.at] */
+    bool decl;               /* a declaration */
+    bool single;             /* a declaration of this one variable */
+    char *lhs;               /* the assigned variable or field, as written (blanks removed) */
+    char *type_text;         /* single declaration: the text before the name ("PyObject *") */
+    bool local_pyobject;     /* the target is a local variable or parameter of type PyObject * */
+} target;
+
+static void target_free(target *t)
+{
+    ftl_block_free(&t->b);
+    free(t->lhs);
+    free(t->type_text);
+}
+
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Text with blanks removed. Caller frees. */
+static char *squeeze(const char *s, size_t n)
+{
+    ftl_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        if (!is_space(s[i]))
+            ftl_buf_putn(&b, s + i, 1);
+    if (!b.s)
+        ftl_buf_puts(&b, "");
+    return ftl_buf_steal(&b);
+}
+
+static enum CXChildVisitResult first_child(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    *(CXCursor *)d = c;
+    return CXChildVisit_Break;
+}
+
+typedef struct decls {
+    int n;
+    CXCursor match;
+    const char *name;
+} decls;
+
+static enum CXChildVisitResult count_decls(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    decls *ds = d;
+    if (clang_getCursorKind(c) != CXCursor_VarDecl)
+        return CXChildVisit_Continue;
+    ds->n++;
+    char *n = ftl_cxstr(clang_getCursorSpelling(c));
+    if (strcmp(n, ds->name) == 0)
+        ds->match = c;
+    free(n);
+    return CXChildVisit_Continue;
+}
+
+/* A local variable or parameter (not static, extern or register) of type PyObject *. */
+static bool local_pyobject(CXCursor var)
+{
+    enum CXCursorKind k = clang_getCursorKind(var);
+    if (k != CXCursor_VarDecl && k != CXCursor_ParmDecl)
+        return false;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(var);
+    if (sc == CX_SC_Static || sc == CX_SC_Extern || sc == CX_SC_Register)
+        return false;                /* shared, or its address cannot be taken */
+    enum CXCursorKind pk = clang_getCursorKind(clang_getCursorSemanticParent(var));
+    if (pk != CXCursor_FunctionDecl && pk != CXCursor_CXXMethod && pk != CXCursor_Constructor &&
+        pk != CXCursor_Destructor && pk != CXCursor_FunctionTemplate)
+        return false;
+    CXType t = clang_getCanonicalType(clang_getCursorType(var));
+    if (t.kind != CXType_Pointer)
+        return false;
+    CXType pt = clang_getPointeeType(t);
+    if (clang_isConstQualifiedType(pt) || clang_isVolatileQualifiedType(pt))
+        return false;
+    char *rec = ftl_cxstr(clang_getCursorSpelling(clang_getTypeDeclaration(clang_getCanonicalType(pt))));
+    bool ok = strcmp(rec, "_object") == 0;
+    free(rec);
+    return ok;
+}
+
+/* Finds the statement whose right-hand side is exactly [rb, re). */
+static bool statement_target(ftl_ctx *ctx, unsigned rb, unsigned re, target *t)
+{
+    memset(t, 0, sizeof *t);
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    if (!ftl_block_at(ctx, rb, re, &t->b))
+        return false;
+    t->st = &t->b.stmts[t->b.at];
+    const ftl_stmt *st = t->st;
+    if (ftl_has_directive(text, len, st->begin, st->end))
+        goto fail;
+    unsigned semi = ftl_skip_blank(text, len, re, st->end);
+    if (semi >= len || text[semi] != ';' || semi + 1 != st->end)
+        goto fail;
+    /* `... NAME =` before the right-hand side, where '=' is an assignment. */
+    unsigned i = rb;
+    while (i > st->begin && is_space(text[i - 1]))
+        i--;
+    if (i <= st->begin + 1 || text[i - 1] != '=' || strchr("=!<>+-*/%&|^", text[i - 2]))
+        goto fail;
+    i--;
+    while (i > st->begin && is_space(text[i - 1]))
+        i--;
+    unsigned lhs_end = i;
+    enum CXCursorKind k = clang_getCursorKind(st->cursor);
+    if (k == CXCursor_DeclStmt) {
+        unsigned nb = lhs_end;
+        while (nb > st->begin && ident_char(text[nb - 1]))
+            nb--;
+        if (nb == lhs_end)
+            goto fail;
+        t->decl = true;
+        t->lhs = ftl_xstrndup(text + nb, lhs_end - nb);
+        decls ds = {0, clang_getNullCursor(), t->lhs};
+        clang_visitChildren(st->cursor, count_decls, &ds);
+        if (clang_Cursor_isNull(ds.match))
+            goto fail;
+        t->single = ds.n == 1;
+        t->local_pyobject = local_pyobject(ds.match);
+        char *type = ftl_xstrndup(text + st->begin, nb - st->begin);
+        /* Declared again without its initializer: the type must say all of it. */
+        if (t->single && strstr(type, "PyObject") && !strchr(type, ',') && !strchr(type, '[') &&
+            !strstr(type, "const") && !strstr(type, "volatile") && !strstr(type, "auto"))
+            t->type_text = type;
+        else
+            free(type);
+        return true;
+    }
+    if (k != CXCursor_BinaryOperator)
+        goto fail;
+    /* A variable or a field path: nothing evaluated twice or with side effects. */
+    for (unsigned j = st->begin; j < lhs_end; j++)
+        if (!ident_char(text[j]) && !is_space(text[j]) && text[j] != '.' && text[j] != '-' &&
+            text[j] != '>')
+            goto fail;
+    t->lhs = squeeze(text + st->begin, lhs_end - st->begin);
+    if (!t->lhs[0] || strstr(t->lhs, "--"))
+        goto fail;
+    CXCursor lhs = clang_getNullCursor();
+    clang_visitChildren(st->cursor, first_child, &lhs);
+    if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr)
+        t->local_pyobject = local_pyobject(clang_getCursorReferenced(lhs));
+    return true;
+fail:
+    target_free(t);
+    memset(t, 0, sizeof *t);
+    return false;
+}
+
+/* The statement after the target, when it is exactly `Py_INCREF(LHS);` or `Py_XINCREF(LHS);`. */
+static const ftl_stmt *incref_after(ftl_ctx *ctx, const target *t)
+{
+    if (t->b.at + 1 >= t->b.n)
+        return NULL;
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    const ftl_stmt *n = &t->b.stmts[t->b.at + 1];
+    char *s = squeeze(text + n->begin, n->end - n->begin);
+    char *a = ftl_xasprintf("Py_INCREF(%s);", t->lhs), *b = ftl_xasprintf("Py_XINCREF(%s);", t->lhs);
+    bool ok = strcmp(s, a) == 0 || strcmp(s, b) == 0;
+    free(s);
+    free(a);
+    free(b);
+    return ok ? n : NULL;
+}
+
+/* An edit deleting statement st: its whole line when nothing else is on it. */
+static ftl_edit delete_statement(const char *text, size_t len, const ftl_stmt *st, unsigned py, bool safe)
+{
+    unsigned b = st->begin, e = st->end;
+    unsigned ls = ftl_line_begin(text, b), le = ftl_line_end(text, len, e);
+    bool alone = true;
+    for (unsigned i = ls; i < b && alone; i++)
+        alone = text[i] == ' ' || text[i] == '\t';
+    for (unsigned i = e; i < le && alone; i++)
+        alone = text[i] == ' ' || text[i] == '\t';
+    if (alone && le < len) {
+        b = ls;
+        e = le + (text[le] == '\r' ? 2 : 1);
+    }
+    return (ftl_edit){b, e, ftl_xstrdup(""), safe, py};
+}
+
+/* The argument list of a literal call as written, without its parentheses. Caller frees. */
+static char *call_args(const char *text, size_t len, const ftl_call *c)
+{
+    unsigned open = ftl_skip_blank(text, len, c->offset + (unsigned)strlen(c->name), c->end_offset);
+    return ftl_xstrndup(text + open + 1, c->end_offset - 1 - (open + 1));
+}
+
+/* The Py_NewRef()/Py_XNewRef() whose only argument is exactly the call, written literally. */
+static const ftl_call *newref_around(ftl_ctx *ctx, const ftl_call *call)
+{
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    const ftl_call *wrap = ftl_enclosing_call(ctx, call, newrefs);
+    if (!wrap || wrap->nargs != 1 || !literal_call(text, len, wrap))
+        return NULL;
+    unsigned wopen = skip_blank(text, len, wrap->offset + (unsigned)strlen(wrap->name), wrap->end_offset);
+    unsigned inner = skip_blank(text, len, wopen + 1, wrap->end_offset);
+    unsigned after = skip_blank(text, len, call->end_offset, wrap->end_offset);
+    return inner == call->offset && after == wrap->end_offset - 1 ? wrap : NULL;
+}
+
+/* Mechanical rewrites to the same-shape strong API, safe:
  *   Py_NewRef(API(args))            ->  REPL(args)
  *   x = API(args); Py_INCREF(x);    ->  x = REPL(args);
- * Only when every piece is written literally in this file (never inside a macro). Returns the
- * number of edits written to e (0 to 2); replacement strings are malloc'd. */
-static size_t same_shape_edits(const ftl_ctx *ctx, const ftl_call *call, const borrowed_api *api,
+ * Returns the number of edits written to e (0 to 2); replacement strings are malloc'd. */
+static size_t same_shape_edits(ftl_ctx *ctx, const ftl_call *call, const borrowed_api *api,
                                ftl_edit *e)
 {
     size_t len;
     const char *text = ftl_ctx_text(ctx, &len);
     if (!api->same_shape || !literal_call(text, len, call))
         return 0;
-    unsigned open = skip_blank(text, len, call->offset + (unsigned)strlen(call->name), call->end_offset);
-    char *repl = ftl_xasprintf("%s%.*s", api->same_shape, (int)(call->end_offset - open), text + open);
-    const ftl_call *wrap = ftl_enclosing_call(ctx, call, newrefs);
-    if (wrap && wrap->nargs == 1 && literal_call(text, len, wrap)) {
-        unsigned wopen = skip_blank(text, len, wrap->offset + (unsigned)strlen(wrap->name), wrap->end_offset);
-        unsigned inner = skip_blank(text, len, wopen + 1, wrap->end_offset);
-        unsigned after = skip_blank(text, len, call->end_offset, wrap->end_offset);
-        if (inner == call->offset && after == wrap->end_offset - 1) {
-            e[0] = (ftl_edit){wrap->offset, wrap->end_offset, repl, true, api->same_shape_py};
-            return 1;
-        }
+    char *args = call_args(text, len, call);
+    char *repl = ftl_xasprintf("%s(%s)", api->same_shape, args);
+    free(args);
+    const ftl_call *wrap = newref_around(ctx, call);
+    if (wrap) {
+        e[0] = (ftl_edit){wrap->offset, wrap->end_offset, repl, true, api->same_shape_py};
+        return 1;
     }
-    const ftl_call *inc = incref_statement_after(ctx, call);
-    if (inc && literal_call(text, len, inc)) {
-        /* Delete "Py_INCREF(x);", and its whole line when nothing else is on it. */
-        unsigned b = inc->offset, end = inc->end_offset;
-        unsigned semi = skip_blank(text, len, end, (unsigned)len);
-        if (semi < len && text[semi] == ';')
-            end = semi + 1;
-        unsigned ls = b;
-        while (ls > 0 && (text[ls - 1] == ' ' || text[ls - 1] == '\t'))
-            ls--;
-        unsigned le = end;
-        while (le < len && (text[le] == ' ' || text[le] == '\t'))
-            le++;
-        if ((ls == 0 || text[ls - 1] == '\n') && le < len && (text[le] == '\n' || text[le] == '\r')) {
-            b = ls;
-            end = le + (text[le] == '\r' && le + 1 < len && text[le + 1] == '\n' ? 2 : 1);
-        }
-        e[0] = (ftl_edit){call->offset, call->end_offset, repl, true, api->same_shape_py};
-        e[1] = (ftl_edit){b, end, ftl_xstrdup(""), true, api->same_shape_py};
-        return 2;
+    target t;
+    bool have = statement_target(ctx, call->offset, call->end_offset, &t);
+    const ftl_stmt *inc = have ? incref_after(ctx, &t) : NULL;
+    size_t n = 0;
+    if (inc) {
+        e[n++] = (ftl_edit){call->offset, call->end_offset, repl, true, api->same_shape_py};
+        e[n++] = delete_statement(text, len, inc, api->same_shape_py, true);
+    } else {
+        free(repl);
     }
-    free(repl);
-    return 0;
+    if (have)
+        target_free(&t);
+    return n;
+}
+
+/* Out-parameter rewrites of `x = API(args);` and `T x = API(args);` (x a local PyObject *),
+ * also when the value is made strong at once (`x = Py_XNewRef(API(args));`, or the statement
+ * after is Py_INCREF(x)). The statement becomes the strong API writing into &x, keeping what x
+ * held in every case (NULL when missing, the error swallowed or kept as the old API did):
+ *  - PyWeakref_GetObject with the reference made strong at once: PyWeakref_GetRef, with None
+ *    for a dead referent as before. The same behaviour: safe.
+ *  - PyDict_GetItem, PyDict_GetItemString: PyDict_GetItem(String)Ref, then PyErr_Clear() on
+ *    error as the old calls did; unsafe, since x now owns a reference: a comment says to
+ *    release it, unless the old code already made it strong.
+ *  - PyDict_GetItemWithError, _PyDict_GetItemStringWithError, PyDict_SetDefault: the Ref
+ *    variant, whose result leaves x NULL with the exception set on error, as before; unsafe.
+ * Returns the number of edits (0 to 2); replacement strings are malloc'd. */
+static size_t out_param_edits(ftl_ctx *ctx, const ftl_call *call, ftl_edit *e)
+{
+    static const struct {
+        const char *api, *ref, *cmp;   /* cmp: the test after the call; NULL: its result unused */
+        bool clear, weak;
+    } shapes[] = {
+        {"PyDict_GetItem", "PyDict_GetItemRef", "< 0", true, false},
+        {"PyDict_GetItemString", "PyDict_GetItemStringRef", "< 0", true, false},
+        {"PyDict_GetItemWithError", "PyDict_GetItemRef", NULL, false, false},
+        {"_PyDict_GetItemStringWithError", "PyDict_GetItemStringRef", NULL, false, false},
+        {"PyDict_SetDefault", "PyDict_SetDefaultRef", NULL, false, false},
+        {"PyWeakref_GetObject", "PyWeakref_GetRef", "== 0", false, true},
+        {"PyWeakref_GET_OBJECT", "PyWeakref_GetRef", "== 0", false, true},
+    };
+    size_t k = 0;
+    while (k < sizeof shapes / sizeof *shapes && strcmp(shapes[k].api, call->name) != 0)
+        k++;
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    if (k == sizeof shapes / sizeof *shapes || !literal_call(text, len, call))
+        return 0;
+    const ftl_call *wrap = newref_around(ctx, call);
+    unsigned rb = wrap ? wrap->offset : call->offset, re = wrap ? wrap->end_offset : call->end_offset;
+    target t;
+    if (!statement_target(ctx, rb, re, &t))
+        return 0;
+    size_t n = 0;
+    const ftl_stmt *inc = wrap ? NULL : incref_after(ctx, &t);
+    bool strong = wrap || inc;
+    if (!t.local_pyobject || (t.decl && !t.type_text) || (shapes[k].weak && !strong))
+        goto out;
+    const char *eol = ftl_line_eol(text, len, t.st->begin);
+    char *indent = ftl_line_indent(text, len, t.st->begin);
+    char *unit = ftl_block_indent_unit(text, len, &t.b);
+    char *args = call_args(text, len, call);
+    const char *x = t.lhs;
+    ftl_buf r = {0};
+    if (t.decl)
+        ftl_buf_printf(&r, "%s%s;%s%s", t.type_text, x, eol, indent);
+    char *note = strong ? ftl_xstrdup("")
+                        : ftl_xasprintf("  /* ftlint fix: %s is now a new reference: Py_XDECREF(%s) "
+                                        "when done with it */", x, x);
+    if (shapes[k].weak)
+        ftl_buf_printf(&r, "if (%s(%s, &%s) %s) {%s%s%s%s = Py_NewRef(Py_None);%s%s}", shapes[k].ref,
+                       args, x, shapes[k].cmp, eol, indent, unit, x, eol, indent);
+    else if (shapes[k].clear)
+        ftl_buf_printf(&r, "if (%s(%s, &%s) %s) {%s%s%s%sPyErr_Clear();  /* ftlint fix: as %s did; "
+                       "better: handle the error */%s%s}", shapes[k].ref, args, x,
+                       shapes[k].cmp, note, eol, indent, unit, call->name, eol, indent);
+    else
+        ftl_buf_printf(&r, "(void)%s(%s, &%s);%s", shapes[k].ref, args, x, note);
+    e[n++] = (ftl_edit){t.st->begin, t.st->end, ftl_buf_steal(&r), shapes[k].weak, 0x030D0000};
+    if (inc)
+        e[n++] = delete_statement(text, len, inc, 0x030D0000, shapes[k].weak);
+    free(note);
+    free(args);
+    free(unit);
+    free(indent);
+out:
+    target_free(&t);
+    return n;
 }
 
 static void on_call(ftl_ctx *ctx, const ftl_call *call)
@@ -283,6 +559,8 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
     char *m = ftl_buf_steal(&msg), *h = ftl_buf_steal(&help);
     ftl_edit edits[2];
     size_t nedits = same_shape_edits(ctx, call, api, edits);
+    if (nedits == 0)
+        nedits = out_param_edits(ctx, call, edits);
     ftl_report(ctx, call->offset, call->end_offset, m, h, edits, nedits);
     for (size_t i = 0; i < nedits; i++)
         free(edits[i].replacement);

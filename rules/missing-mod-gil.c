@@ -20,6 +20,9 @@ typedef struct fnrec {
     CXCursor cursor;
     bool defined;
     bool creates;            /* creates a module that needs PyUnstable_Module_SetGIL */
+    size_t ncreates;         /* how many such creations */
+    const struct pending_create *edit;   /* the one creation with a SetGIL insertion, or NULL */
+    size_t nedits;           /* how many creations have one */
     char *module_var;        /* the variable the created module is stored in, or NULL */
     bool setgil;             /* calls PyUnstable_Module_SetGIL */
     ftl_strv callees;        /* USRs of the functions it calls */
@@ -47,6 +50,9 @@ typedef struct state {
     struct pending_create {
         size_t fn;
         char *def_usr;
+        char *setgil;        /* the PyUnstable_Module_SetGIL lines to insert, or NULL */
+        unsigned setgil_at;  /* where, in the file of setgil_file */
+        CXFile setgil_file;
     } *creates;
     size_t ncreates, capcreates;
 } state;
@@ -104,10 +110,13 @@ static char *sentinel_insertion(ftl_ctx *ctx, const ftl_slot *sentinel, unsigned
         ls--;
     if (ls > 0 && text[ls - 1] != '\n')
         return NULL;
+    /* The guard lines start in column 0 like every directive; the slot is indented like the
+     * sentinel; line endings follow the file. */
     char *indent = ftl_xstrndup(text + ls, b - ls);
-    char *ins = ftl_xasprintf("%s\n%s%s\n%s\n%s", GUARD_OPEN, indent, SLOT_LINE, GUARD_CLOSE, indent);
+    const char *eol = ftl_line_eol(text, len, b);
+    char *ins = ftl_xasprintf("%s%s%s%s%s%s%s", GUARD_OPEN, eol, indent, SLOT_LINE, eol, GUARD_CLOSE, eol);
     free(indent);
-    *at = b;
+    *at = ls;
     return ins;
 }
 
@@ -156,7 +165,14 @@ static void check_slot_array(ftl_ctx *ctx, CXCursor var)
         clang_getFileLocation(loc, &f, NULL, NULL, &off);
         unsigned b, e;
         unsigned at = 0;
-        char *ins = sentinel ? sentinel_insertion(ctx, sentinel, &at) : NULL;
+        char *ins = NULL;
+        size_t len;
+        const char *text = ftl_ctx_text(ctx, &len);
+        /* A Py_mod_gil slot in a branch this build does not compile may be compiled together
+         * with an inserted one elsewhere, and two Py_mod_gil slots fail the import: no edit. */
+        if (ftl_cursor_offsets(ctx, var, &b, &e) && e <= len &&
+            !memmem(text + b, e - b, "Py_mod_gil", 10) && sentinel)
+            ins = sentinel_insertion(ctx, sentinel, &at);
         if (ftl_cursor_offsets(ctx, var, &b, &e)) {
             unsigned end = off + (unsigned)strlen(name);
             ftl_edit ed = {.begin = at, .end = at, .replacement = ins, .safe = false};
@@ -247,6 +263,134 @@ static char *assigned_name(const char *text, unsigned at)
     return end > i && !isdigit((unsigned char)text[i]) ? ftl_xstrndup(text + i, end - i) : NULL;
 }
 
+/* The test `if (m == NULL)` (or `!m`, `NULL == m`, `m == 0`), squeezed, tests name. */
+static bool null_test(const char *cond, const char *name)
+{
+    char *c = ftl_xstrdup(cond);
+    size_t n = strlen(c);
+    while (n >= 2 && c[0] == '(' && c[n - 1] == ')') {
+        memmove(c, c + 1, n - 2);
+        n -= 2;
+        c[n] = '\0';
+    }
+    const char *forms[] = {"%s==NULL", "NULL==%s", "!%s", "%s==0", "0==%s", "(%s)==NULL", "!(%s)"};
+    bool ok = false;
+    for (size_t i = 0; i < sizeof forms / sizeof *forms && !ok; i++) {
+        char *f = ftl_xasprintf(forms[i], name);
+        ok = strcmp(c, f) == 0;
+        free(f);
+    }
+    free(c);
+    return ok;
+}
+
+typedef struct if_parts {
+    int n;
+    CXCursor then;
+} if_parts;
+
+static enum CXChildVisitResult if_children(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    if_parts *ip = d;
+    if (++ip->n == 2)
+        ip->then = c;
+    return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult last_child(CXCursor c, CXCursor p, CXClientData d)
+{
+    (void)p;
+    *(CXCursor *)d = c;
+    return CXChildVisit_Continue;
+}
+
+/* The branch always leaves the function: `return ...;`, `goto ...;`, or a block ending so. */
+static bool always_leaves(CXCursor s)
+{
+    if (clang_getCursorKind(s) == CXCursor_CompoundStmt) {
+        CXCursor last = clang_getNullCursor();
+        clang_visitChildren(s, last_child, &last);
+        s = last;
+    }
+    enum CXCursorKind k = clang_getCursorKind(s);
+    return k == CXCursor_ReturnStmt || k == CXCursor_GotoStmt;
+}
+
+/* For `m = PyModule_Create(...);` (or `PyObject *m = ...;`) followed by `if (m == NULL) return
+ * ...;` in the same block: the lines declaring the module free-threading safe, inserted after
+ * that test, where m is known to be a module. Caller frees; NULL when the code has another
+ * shape. */
+static char *setgil_insertion(ftl_ctx *ctx, CXCursor call, unsigned *at)
+{
+    unsigned b, e;
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    if (!ftl_cursor_offsets(ctx, call, &b, &e) || e > len || e <= b || text[e - 1] != ')' ||
+        strncmp(text + b, "PyModule_", 9) != 0)
+        return NULL;
+    ftl_block blk;
+    char *ins = NULL, *name = NULL;
+    if (!ftl_block_at(ctx, b, e, &blk))
+        return NULL;
+    const ftl_stmt *st = &blk.stmts[blk.at];
+    unsigned semi = ftl_skip_blank(text, len, e, st->end);
+    name = assigned_name(text, b);
+    if (!name || semi + 1 != st->end || text[semi] != ';' || blk.at + 1 >= blk.n)
+        goto out;
+    /* `m = CALL;` or a declaration ending in `m = CALL;` */
+    unsigned lhs = b;
+    while (lhs > st->begin && isspace((unsigned char)text[lhs - 1]))
+        lhs--;
+    lhs--;                                       /* the '=' */
+    while (lhs > st->begin && isspace((unsigned char)text[lhs - 1]))
+        lhs--;
+    if (clang_getCursorKind(st->cursor) != CXCursor_DeclStmt &&
+        (lhs - st->begin != strlen(name) || strncmp(text + st->begin, name, strlen(name)) != 0))
+        goto out;
+    const ftl_stmt *test = &blk.stmts[blk.at + 1];
+    if (clang_getCursorKind(test->cursor) != CXCursor_IfStmt ||
+        !ftl_owns_lines(text, len, test->begin, test->end) ||
+        ftl_has_directive(text, len, st->begin, test->end))
+        goto out;
+    if_parts ip = {0, clang_getNullCursor()};
+    clang_visitChildren(test->cursor, if_children, &ip);
+    if (ip.n != 2 || !always_leaves(ip.then))
+        goto out;
+    unsigned open = ftl_skip_blank(text, len, test->begin + 2, test->end);
+    if (strncmp(text + test->begin, "if", 2) != 0 || open >= len || text[open] != '(')
+        goto out;
+    int depth = 0;
+    unsigned close = open;
+    for (; close < test->end; close++) {
+        if (text[close] == '(')
+            depth++;
+        else if (text[close] == ')' && --depth == 0)
+            break;
+    }
+    if (close >= test->end)
+        goto out;
+    ftl_buf cond = {0};
+    for (unsigned i = open + 1; i < close; i++)
+        if (!isspace((unsigned char)text[i]))
+            ftl_buf_putn(&cond, text + i, 1);
+    char *c = ftl_buf_steal(&cond);
+    bool ok = c && null_test(c, name);
+    free(c);
+    if (!ok)
+        goto out;
+    const char *eol = ftl_line_eol(text, len, test->end);
+    char *indent = ftl_line_indent(text, len, st->begin);
+    ins = ftl_xasprintf("%s%s%s%sPyUnstable_Module_SetGIL(%s, Py_MOD_GIL_NOT_USED);%s%s", eol,
+                        GUARD_OPEN, eol, indent, name, eol, GUARD_CLOSE);
+    free(indent);
+    *at = ftl_line_end(text, len, test->end);
+out:
+    free(name);
+    ftl_block_free(&blk);
+    return ins;
+}
+
 static bool is_create(const char *n)
 {
     return strcmp(n, "PyModule_Create") == 0 || strcmp(n, "PyModule_Create2") == 0 ||
@@ -276,7 +420,11 @@ static void on_call_expr(ftl_ctx *ctx, state *st, CXCursor call)
                 def_usr = usr_of(def);
         }
         ftl_grow((void **)&st->creates, &st->capcreates, st->ncreates + 1, sizeof *st->creates);
-        st->creates[st->ncreates++] = (struct pending_create){st->cur_fn, def_usr};
+        struct pending_create pc = {st->cur_fn, def_usr, NULL, 0, NULL};
+        pc.setgil = setgil_insertion(ctx, call, &pc.setgil_at);
+        if (pc.setgil)
+            clang_getFileLocation(clang_getCursorLocation(call), &pc.setgil_file, NULL, NULL, NULL);
+        st->creates[st->ncreates++] = pc;
         unsigned b, e;
         size_t len;
         const char *text = ftl_ctx_text(ctx, &len);
@@ -350,9 +498,15 @@ static void report_init(ftl_ctx *ctx, state *st, size_t root)
     seen[root] = true;
     bool creates = false, setgil = false, errors = false;
     const char *var = NULL;
+    size_t ncreates = 0, nedits = 0;
+    const struct pending_create *edit = NULL;
     for (size_t qi = 0; qi < qn; qi++) {
         fnrec *f = &st->fns[queue[qi]];
         creates |= f->creates;
+        ncreates += f->ncreates;
+        nedits += f->nedits;
+        if (f->edit)
+            edit = f->edit;
         setgil |= f->setgil;
         errors |= f->defined && ftl_cursor_has_errors(ctx, f->cursor);
         if (f->creates && f->module_var && !var)
@@ -396,7 +550,13 @@ static void report_init(ftl_ctx *ctx, state *st, size_t root)
         char *help = ftl_xasprintf("once the module is safe without the GIL, add these lines after "
                                    "the module is created: %s / PyUnstable_Module_SetGIL(%s, "
                                    "Py_MOD_GIL_NOT_USED); / %s", GUARD_OPEN, m, GUARD_CLOSE);
-        ftl_report_cursor(ctx, FTL_SEV_WARNING, r->cursor, msg, help);
+        /* One creation, followed by its NULL test, in the init function's file: the edit. */
+        CXFile rf;
+        clang_getFileLocation(clang_getCursorLocation(r->cursor), &rf, NULL, NULL, NULL);
+        bool one = ncreates == 1 && nedits == 1 && edit && rf && clang_File_isEqual(rf, edit->setgil_file);
+        ftl_edit ed = {one ? edit->setgil_at : 0, one ? edit->setgil_at : 0,
+                       one ? edit->setgil : NULL, false, 0};
+        ftl_report_cursor_edits(ctx, FTL_SEV_WARNING, r->cursor, msg, help, one ? &ed : NULL, one ? 1 : 0);
         free(msg);
         free(help);
     }
@@ -413,9 +573,15 @@ static void tu_end(ftl_ctx *ctx, void *p)
         bool slots = st->creates[i].def_usr &&
                      ftl_strmap_get(&st->def_index, st->creates[i].def_usr, &d) &&
                      st->defs[d].has_slots;
-        if (!slots)
-            st->fns[st->creates[i].fn].creates = true;
-        free(st->creates[i].def_usr);
+        if (!slots) {
+            fnrec *f = &st->fns[st->creates[i].fn];
+            f->creates = true;
+            f->ncreates++;
+            if (st->creates[i].setgil) {
+                f->nedits++;
+                f->edit = &st->creates[i];
+            }
+        }
     }
     for (size_t i = 0; i < st->nfns; i++)
         if (st->fns[i].defined && strncmp(st->fns[i].name, "PyInit_", 7) == 0)
@@ -428,6 +594,10 @@ static void tu_end(ftl_ctx *ctx, void *p)
     }
     for (size_t i = 0; i < st->ndefs; i++)
         free(st->defs[i].name);
+    for (size_t i = 0; i < st->ncreates; i++) {
+        free(st->creates[i].def_usr);
+        free(st->creates[i].setgil);
+    }
     free(st->fns);
     free(st->defs);
     free(st->creates);

@@ -186,6 +186,132 @@ static char *macro_spelled_arg(ftl_ctx *ctx, CXCursor arg)
     return squeeze(text + so, e - so);
 }
 
+/* ---- edits ---------------------------------------------------------------------------------- */
+
+/* When statement st is exactly `PyMutex_Lock(ARG);` or `PyMutex_Unlock(ARG);` written in this
+ * file, returns the object whose ob_mutex ARG names and sets *lock; else NULL. Caller frees. */
+static char *mutex_statement(const char *text, const ftl_stmt *st, bool *lock)
+{
+    char *s = squeeze(text + st->begin, st->end - st->begin);
+    char *obj = NULL;
+    size_t n = strlen(s);
+    const char *arg = NULL;
+    if (strncmp(s, "PyMutex_Lock(", 13) == 0) {
+        *lock = true;
+        arg = s + 13;
+    } else if (strncmp(s, "PyMutex_Unlock(", 15) == 0) {
+        *lock = false;
+        arg = s + 15;
+    }
+    if (arg && n >= 2 && s[n - 1] == ';' && s[n - 2] == ')' &&
+        closing_paren(s, n) == n - 2) {
+        char *a = ftl_xstrndup(arg, (size_t)(s + n - 2 - arg));
+        obj = ob_mutex_object(a);
+        free(a);
+    }
+    free(s);
+    return obj;
+}
+
+/* True when a variable declared by one of b->stmts[from, to) is named in text after stmts[to]
+ * up to the end of the block: the critical section's braces would end its scope too early. */
+static bool declares_used_later(ftl_ctx *ctx, const ftl_block *b, size_t from, size_t to)
+{
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    for (size_t i = from; i < to; i++) {
+        if (clang_getCursorKind(b->stmts[i].cursor) != CXCursor_DeclStmt)
+            continue;
+        char *names = ftl_xstrndup(text + b->stmts[i].begin, b->stmts[i].end - b->stmts[i].begin);
+        bool used = false;
+        /* Every identifier of the declaration is a candidate name: conservative. */
+        for (char *p = names; *p && !used;) {
+            if (!(isalpha((unsigned char)*p) || *p == '_')) {
+                p++;
+                continue;
+            }
+            char *q = p;
+            while (isalnum((unsigned char)*q) || *q == '_')
+                q++;
+            size_t wl = (size_t)(q - p);
+            for (unsigned k = b->stmts[to].end; k + wl <= b->end && !used; k++) {
+                if (memcmp(text + k, p, wl) == 0 && !(isalnum((unsigned char)text[k + wl]) || text[k + wl] == '_') &&
+                    (k == 0 || !(isalnum((unsigned char)text[k - 1]) || text[k - 1] == '_')))
+                    used = true;
+            }
+            p = q;
+        }
+        free(names);
+        if (used)
+            return true;
+    }
+    return false;
+}
+
+/* The edits turning a lock statement and the unlock that closes it in the same block into
+ * Py_BEGIN_CRITICAL_SECTION(obj) / Py_END_CRITICAL_SECTION(). Both findings carry both edits,
+ * so they are applied together or not at all. Offered only when the code between them cannot
+ * jump out of the section, declares nothing used after it, and is compiled under the same
+ * preprocessor conditions. Returns the number of edits (0 or 2); replacements are malloc'd. */
+static size_t pair_edits(ftl_ctx *ctx, const ftl_call *call, bool lock, const char *obj, ftl_edit *e)
+{
+    size_t len;
+    const char *text = ftl_ctx_text(ctx, &len);
+    ftl_block b;
+    size_t n = 0;
+    if (!ftl_block_at(ctx, call->offset, call->end_offset, &b))
+        return 0;
+    const ftl_stmt *st = &b.stmts[b.at];
+    bool is_lock;
+    char *o = mutex_statement(text, st, &is_lock);
+    if (!o || is_lock != lock || strcmp(o, obj) != 0 || st->begin != call->offset) {
+        free(o);
+        goto out;
+    }
+    free(o);
+    /* The partner: the next unlock (or previous lock) of the same object in this block. */
+    size_t lo = b.at, hi = b.at;
+    bool found = false;
+    for (size_t i = b.at; !found && (lock ? i + 1 < b.n : i > 0);) {
+        i = lock ? i + 1 : i - 1;
+        bool l2;
+        char *o2 = mutex_statement(text, &b.stmts[i], &l2);
+        if (o2 && strcmp(o2, obj) == 0) {
+            if (l2 != lock) {
+                found = true;
+                if (lock)
+                    hi = i;
+                else
+                    lo = i;
+            } else {
+                i = lock ? b.n : 0;           /* a second lock before the unlock: give up */
+            }
+        }
+        free(o2);
+    }
+    if (!found || ftl_has_directive(text, len, b.stmts[lo].begin, b.stmts[hi].end))
+        goto out;
+    for (size_t i = lo + 1; i < hi; i++)
+        if (ftl_stmt_leaves(b.stmts[i].cursor))
+            goto out;
+    if (declares_used_later(ctx, &b, lo + 1, hi))
+        goto out;
+    /* Each edit replaces the call and keeps the statement's ';' (only blanks lie between). */
+    unsigned lcall_end = b.stmts[lo].end, ucall_end = b.stmts[hi].end;
+    while (lcall_end > b.stmts[lo].begin && text[lcall_end - 1] != ')')
+        lcall_end--;
+    while (ucall_end > b.stmts[hi].begin && text[ucall_end - 1] != ')')
+        ucall_end--;
+    e[0] = (ftl_edit){b.stmts[lo].begin, lcall_end, ftl_xasprintf("Py_BEGIN_CRITICAL_SECTION(%s)", obj),
+                      false, 0x030D0000};
+    e[1] = (ftl_edit){b.stmts[hi].begin, ucall_end, ftl_xstrdup("Py_END_CRITICAL_SECTION()"), false,
+                      0x030D0000};
+    n = 2;
+out:
+    ftl_block_free(&b);
+    return n;
+}
+
 static void on_call(ftl_ctx *ctx, const ftl_call *call)
 {
     if (call->nargs < 1)
@@ -229,16 +355,11 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
     if (in_macro)
         ftl_buf_puts(&help, " (the call is in a macro of this project: change its definition)");
     char *m = ftl_buf_steal(&msg), *h = ftl_buf_steal(&help);
-    if (in_macro || call->from_macro) {
-        ftl_report(ctx, call->offset, call->end_offset, m, h, NULL, 0);
-    } else {
-        ftl_edit ed = {.begin = call->offset, .end = call->end_offset, .safe = false};
-        char *rep = lock ? ftl_xasprintf("Py_BEGIN_CRITICAL_SECTION(%s)", obj)
-                         : ftl_xstrdup("Py_END_CRITICAL_SECTION()");
-        ed.replacement = rep;
-        ftl_report(ctx, call->offset, call->end_offset, m, h, &ed, 1);
-        free(rep);
-    }
+    ftl_edit ed[2];
+    size_t ned = in_macro || call->from_macro ? 0 : pair_edits(ctx, call, lock, obj, ed);
+    ftl_report(ctx, call->offset, call->end_offset, m, h, ed, ned);
+    for (size_t i = 0; i < ned; i++)
+        free(ed[i].replacement);
     free(m);
     free(h);
 done:

@@ -280,6 +280,23 @@ static char *text_of(ftl_ctx *ctx, CXCursor c)
     return ftl_buf_steal(&out);
 }
 
+/* True when `written` is CPython's own name for api (a function, or a macro of the Python
+ * headers that only renames it), so renaming it renames exactly that call. */
+static bool spelling_of(const char *written, const char *api)
+{
+    static const char *const names[][2] = {
+        {"PyObject_Malloc", "PyObject_Malloc"}, {"PyObject_MALLOC", "PyObject_Malloc"},
+        {"PyObject_Calloc", "PyObject_Calloc"}, {"PyObject_Realloc", "PyObject_Realloc"},
+        {"PyObject_REALLOC", "PyObject_Realloc"}, {"PyObject_Free", "PyObject_Free"},
+        {"PyObject_FREE", "PyObject_Free"}, {"PyObject_Del", "PyObject_Free"},
+        {"PyObject_DEL", "PyObject_Free"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(written, names[i][0]) == 0)
+            return strcmp(api, names[i][1]) == 0;
+    return false;
+}
+
 /* The identifier written where the call starts (PyObject_MALLOC, PyObject_Del...), or the
  * canonical name when the call comes from another macro (*direct false then). Caller frees. */
 static char *written_name(ftl_ctx *ctx, CXCursor call, const char *api, bool *direct)
@@ -293,10 +310,12 @@ static char *written_name(ftl_ctx *ctx, CXCursor call, const char *api, bool *di
         while (i < len && (text[i] == '_' || (text[i] >= 'a' && text[i] <= 'z') ||
                            (text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= '0' && text[i] <= '9')))
             i++;
-        if (i - b > 9 && strncmp(text + b, "PyObject_", 9) == 0) {
+        char *w = ftl_xstrndup(text + b, i - b);
+        if (spelling_of(w, api)) {
             *direct = true;
-            return ftl_xstrndup(text + b, i - b);
+            return w;
         }
+        free(w);
     }
     return ftl_xstrdup(api);
 }
@@ -601,7 +620,7 @@ static char *where(CXCursor site_call, CXCursor here)
     return w;
 }
 
-static void report_alloc(ftl_ctx *ctx, const site *s, const ftl_edit *edit)
+static void report_alloc(ftl_ctx *ctx, const site *s, const ftl_edit *edits, size_t nedits)
 {
     ftl_buf msg = {0};
     const char *use = mem_replacement(s->api);
@@ -619,12 +638,13 @@ static void report_alloc(ftl_ctx *ctx, const site *s, const ftl_edit *edit)
                                "memory is released (allocation and release must change together)",
                                use, s->args);
     char *m = ftl_buf_steal(&msg);
-    ftl_report_cursor_edits(ctx, SEVERITY, s->call, m, help, edit, edit ? 1 : 0);
+    ftl_report_cursor_edits(ctx, SEVERITY, s->call, m, help, edits, nedits);
     free(m);
     free(help);
 }
 
-static void report_release(ftl_ctx *ctx, const site *s, const site *origin, const ftl_edit *edit)
+static void report_release(ftl_ctx *ctx, const site *s, const site *origin, const ftl_edit *edits,
+                           size_t nedits)
 {
     char *w = where(origin->call, s->call);
     bool realloc_ = strcmp(s->api, "PyObject_Realloc") == 0;
@@ -636,10 +656,18 @@ static void report_release(ftl_ctx *ctx, const site *s, const site *origin, cons
     char *help = ftl_xasprintf("use %s(%s) once the allocation at %s uses %s; the allocation and "
                                "every release of this memory must change together",
                                use, s->args, w, mem_replacement(origin->api));
-    ftl_report_cursor_edits(ctx, SEVERITY, s->call, msg, help, edit, edit ? 1 : 0);
+    ftl_report_cursor_edits(ctx, SEVERITY, s->call, msg, help, edits, nedits);
     free(w);
     free(msg);
     free(help);
+}
+
+static bool has_edit_at(const ftl_edit *e, size_t n, unsigned begin)
+{
+    for (size_t i = 0; i < n; i++)
+        if (e[i].begin == begin)
+            return true;
+    return false;
 }
 
 static void *tu_begin(ftl_ctx *ctx)
@@ -697,6 +725,11 @@ static void tu_end(ftl_ctx *ctx, void *p)
         if (!reported[a] || clang_Cursor_isNull(st->sites[a].holder))
             continue;
         closure(st, st->sites[a].holder, &set, &nset, &capset);
+        /* Returned by a function other files can call: they may release it, unseen. */
+        for (size_t k = 0; k < nset; k++)
+            if (clang_getCursorKind(set[k]) == CXCursor_FunctionDecl &&
+                clang_getCursorLinkage(set[k]) == CXLinkage_External)
+                unsafe[a] = true;
         for (size_t i = 0; i < n; i++) {
             const site *s = &st->sites[i];
             if (i == a || clang_Cursor_isNull(s->holder) || !in_set(set, nset, s->holder))
@@ -720,6 +753,7 @@ static void tu_end(ftl_ctx *ctx, void *p)
         }
     }
     bool *group_unsafe = ftl_xcalloc(n + 1, sizeof *group_unsafe);
+    bool *group_released = ftl_xcalloc(n + 1, sizeof *group_released);
     for (size_t i = 0; i < n; i++) {
         size_t r = find_root(parent, i);
         const site *s = &st->sites[i];
@@ -727,19 +761,42 @@ static void tu_end(ftl_ctx *ctx, void *p)
         if (unsafe[i] ||
             (member && (!s->direct || !clang_File_isEqual(s->file, st->sites[r].file))))
             group_unsafe[r] = true;
+        if (release[i])
+            group_released[r] = true;
     }
+    /* Memory never released in the file is released somewhere this file cannot rename. */
+    for (size_t i = 0; i < n; i++)
+        if (!group_released[find_root(parent, i)])
+            group_unsafe[find_root(parent, i)] = true;
+    free(group_released);
+    /* A safe group's members all lie in one file and are spelled directly: each finding
+     * carries the renames of the whole group, so fixing any of them fixes all of them (and a
+     * member hidden by a suppression or a baseline is still renamed with the others). */
+    ftl_edit *edits = ftl_xcalloc(n + 1, sizeof *edits);
     for (size_t i = 0; i < n; i++) {
         const site *s = &st->sites[i];
         if (!reported[i] && !release[i])
             continue;
-        ftl_edit e = {.begin = s->name_off, .end = s->name_off + (unsigned)strlen(s->written),
-                      .replacement = (char *)mem_replacement(s->api),
-                      .safe = !group_unsafe[find_root(parent, i)]};
+        size_t r = find_root(parent, i);
+        size_t ne = 0;
+        if (!group_unsafe[r]) {
+            for (size_t k = 0; k < n; k++) {
+                const site *o = &st->sites[k];
+                if ((reported[k] || release[k]) && find_root(parent, k) == r && o->direct &&
+                    !has_edit_at(edits, ne, o->name_off))
+                    edits[ne++] = (ftl_edit){o->name_off, o->name_off + (unsigned)strlen(o->written),
+                                             (char *)mem_replacement(o->api), true, 0};
+            }
+        } else if (s->direct) {
+            edits[ne++] = (ftl_edit){s->name_off, s->name_off + (unsigned)strlen(s->written),
+                                     (char *)mem_replacement(s->api), false, 0};
+        }
         if (reported[i])
-            report_alloc(ctx, s, s->direct ? &e : NULL);
+            report_alloc(ctx, s, ne ? edits : NULL, ne);
         else
-            report_release(ctx, s, &st->sites[origin[i]], s->direct ? &e : NULL);
+            report_release(ctx, s, &st->sites[origin[i]], ne ? edits : NULL, ne);
     }
+    free(edits);
     free(set);
     free(reported);
     free(origin);

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #define CONTEXT 3
-#define DEFAULT_MIN_PYTHON 0x03090000u
 
 typedef struct sel {
     ftl_edit *v;
@@ -36,10 +35,23 @@ static int cmp_edit(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end;
 }
 
+/* An edit already chosen, with the same range and replacement: findings that must change
+ * together (an allocation and its releases) each carry the edits of all of them. */
+static bool chosen_already(const sel *s, const ftl_edit *e)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].begin == e->begin && s->v[i].end == e->end &&
+            strcmp(s->v[i].replacement, e->replacement) == 0)
+            return true;
+    return false;
+}
+
 static bool overlaps(const sel *s, const ftl_edit *e)
 {
     for (size_t i = 0; i < s->n; i++) {
         const ftl_edit *o = &s->v[i];
+        if (o->begin == e->begin && o->end == e->end && strcmp(o->replacement, e->replacement) == 0)
+            continue;
         if (e->begin < o->end && o->begin < e->end)
             return true;
         if (e->begin == o->begin && (e->begin == e->end || o->begin == o->end))
@@ -99,6 +111,57 @@ static void put_line(ftl_buf *out, char tag, const char *s, size_t n)
         ftl_buf_puts(out, "\n\\ No newline at end of file\n");
 }
 
+/* Last line an edit touches (an insertion touches the line it is inserted in). */
+static size_t last_line(const lines *l, const ftl_edit *e)
+{
+    return line_of(l, e->end > e->begin ? e->end - 1 : e->begin);
+}
+
+/* One change block: old lines [a, b] replaced by the new text of edits [i, j) on them. Emits
+ * the lines both sides share at the start and the end as context; returns the number of lines
+ * on the old and new sides through *on and *nn. */
+static void change_block(const lines *ol, const ftl_edit *edits, size_t i, size_t j, size_t a,
+                         size_t b, ftl_buf *body, size_t *on, size_t *nn)
+{
+    const char *old = ol->text;
+    size_t ob = ol->start[a], oe = ol->start[b + 1 <= ol->n ? b + 1 : ol->n];
+    ftl_buf nb = {0};
+    size_t pos = ob;
+    for (size_t k = i; k < j; k++) {
+        ftl_buf_putn(&nb, old + pos, edits[k].begin - pos);
+        ftl_buf_puts(&nb, edits[k].replacement);
+        pos = edits[k].end;
+    }
+    ftl_buf_putn(&nb, old + pos, oe - pos);
+    lines nl;
+    split_lines(&nl, nb.s ? nb.s : "", nb.len);
+    size_t o = b - a + 1, n = nl.n;
+    size_t pre = 0;
+    while (pre < o && pre < n &&
+           ol->start[a + pre + 1] - ol->start[a + pre] == nl.start[pre + 1] - nl.start[pre] &&
+           memcmp(old + ol->start[a + pre], nl.text + nl.start[pre],
+                  ol->start[a + pre + 1] - ol->start[a + pre]) == 0)
+        pre++;
+    size_t suf = 0;
+    while (suf < o - pre && suf < n - pre &&
+           ol->start[b - suf + 1] - ol->start[b - suf] == nl.start[n - suf] - nl.start[n - suf - 1] &&
+           memcmp(old + ol->start[b - suf], nl.text + nl.start[n - suf - 1],
+                  ol->start[b - suf + 1] - ol->start[b - suf]) == 0)
+        suf++;
+    for (size_t k = 0; k < pre; k++)
+        put_line(body, ' ', old + ol->start[a + k], ol->start[a + k + 1] - ol->start[a + k]);
+    for (size_t k = pre; k < o - suf; k++)
+        put_line(body, '-', old + ol->start[a + k], ol->start[a + k + 1] - ol->start[a + k]);
+    for (size_t k = pre; k < n - suf; k++)
+        put_line(body, '+', nl.text + nl.start[k], nl.start[k + 1] - nl.start[k]);
+    for (size_t k = o - suf; k < o; k++)
+        put_line(body, ' ', old + ol->start[a + k], ol->start[a + k + 1] - ol->start[a + k]);
+    *on = o;
+    *nn = n;
+    free(nl.start);
+    ftl_buf_free(&nb);
+}
+
 void ftl_unified_diff(const char *path, const char *old, size_t len, const ftl_edit *edits,
                       size_t n, ftl_buf *out)
 {
@@ -112,59 +175,51 @@ void ftl_unified_diff(const char *path, const char *old, size_t len, const ftl_e
     while (i < n) {
         /* A group of edits whose changed lines are close enough to share a hunk. */
         size_t first = line_of(&ol, edits[i].begin);
-        size_t last = line_of(&ol, edits[i].end > edits[i].begin ? edits[i].end - 1 : edits[i].begin);
+        size_t last = last_line(&ol, &edits[i]);
         size_t j = i + 1;
-        while (j < n) {
-            size_t f = line_of(&ol, edits[j].begin);
-            if (f > last + 2 * CONTEXT)
-                break;
-            size_t l = line_of(&ol, edits[j].end > edits[j].begin ? edits[j].end - 1 : edits[j].begin);
+        while (j < n && line_of(&ol, edits[j].begin) <= last + 2 * CONTEXT) {
+            size_t l = last_line(&ol, &edits[j]);
             if (l > last)
                 last = l;
             j++;
         }
         size_t a = first > CONTEXT ? first - CONTEXT : 0;
         size_t b = last + CONTEXT < ol.n - 1 ? last + CONTEXT : (ol.n ? ol.n - 1 : 0);
-        size_t ob = ol.start[a], oe = ol.start[b + 1 <= ol.n ? b + 1 : ol.n];
-        /* New text of the hunk. */
-        ftl_buf nb = {0};
-        size_t pos = ob;
-        for (size_t k = i; k < j; k++) {
-            ftl_buf_putn(&nb, old + pos, edits[k].begin - pos);
-            ftl_buf_puts(&nb, edits[k].replacement);
-            pos = edits[k].end;
+        /* Context before, then change blocks (edits sharing lines) with the lines between
+         * them as context, then context after. */
+        ftl_buf body = {0};
+        size_t on = 0, nn = 0;
+        for (size_t k = a; k < first; k++, on++, nn++)
+            put_line(&body, ' ', old + ol.start[k], ol.start[k + 1] - ol.start[k]);
+        size_t k = i;
+        while (k < j) {
+            size_t ca = line_of(&ol, edits[k].begin), cb = last_line(&ol, &edits[k]);
+            size_t m = k + 1;
+            /* Changes on adjacent lines form one block (-lines then +lines), except around
+             * insertions, whose neighbours would then show as removed and added again. */
+            while (m < j && (line_of(&ol, edits[m].begin) <= cb ||
+                             (line_of(&ol, edits[m].begin) == cb + 1 &&
+                              edits[m].begin != edits[m].end && edits[m - 1].begin != edits[m - 1].end))) {
+                size_t l = last_line(&ol, &edits[m]);
+                if (l > cb)
+                    cb = l;
+                m++;
+            }
+            size_t bo, bn;
+            change_block(&ol, edits, k, m, ca, cb, &body, &bo, &bn);
+            on += bo;
+            nn += bn;
+            size_t next = m < j ? line_of(&ol, edits[m].begin) : b + 1;
+            for (size_t l = cb + 1; l < next && l < ol.n; l++, on++, nn++)
+                put_line(&body, ' ', old + ol.start[l], ol.start[l + 1] - ol.start[l]);
+            k = m;
         }
-        ftl_buf_putn(&nb, old + pos, oe - pos);
-        lines nl;
-        split_lines(&nl, nb.s ? nb.s : "", nb.len);
-        size_t on = b - a + 1, nn = nl.n;
-        /* Common prefix and suffix lines are context; the rest is removed and added. */
-        size_t pre = 0;
-        while (pre < on && pre < nn &&
-               ol.start[a + pre + 1] - ol.start[a + pre] == nl.start[pre + 1] - nl.start[pre] &&
-               memcmp(old + ol.start[a + pre], nl.text + nl.start[pre],
-                      ol.start[a + pre + 1] - ol.start[a + pre]) == 0)
-            pre++;
-        size_t suf = 0;
-        while (suf < on - pre && suf < nn - pre &&
-               ol.start[b - suf + 1] - ol.start[b - suf] == nl.start[nn - suf] - nl.start[nn - suf - 1] &&
-               memcmp(old + ol.start[b - suf], nl.text + nl.start[nn - suf - 1],
-                      ol.start[b - suf + 1] - ol.start[b - suf]) == 0)
-            suf++;
         long ostart = (long)a + 1, nstart = (long)a + 1 + delta;
         ftl_buf_printf(out, "@@ -%ld,%zu +%ld,%zu @@\n", on ? ostart : ostart - 1, on,
                        nn ? nstart : nstart - 1, nn);
-        for (size_t k = 0; k < pre; k++)
-            put_line(out, ' ', old + ol.start[a + k], ol.start[a + k + 1] - ol.start[a + k]);
-        for (size_t k = pre; k < on - suf; k++)
-            put_line(out, '-', old + ol.start[a + k], ol.start[a + k + 1] - ol.start[a + k]);
-        for (size_t k = pre; k < nn - suf; k++)
-            put_line(out, '+', nl.text + nl.start[k], nl.start[k + 1] - nl.start[k]);
-        for (size_t k = on - suf; k < on; k++)
-            put_line(out, ' ', old + ol.start[a + k], ol.start[a + k + 1] - ol.start[a + k]);
+        ftl_buf_putn(out, body.s ? body.s : "", body.len);
         delta += (long)nn - (long)on;
-        free(nl.start);
-        ftl_buf_free(&nb);
+        ftl_buf_free(&body);
         i = j;
     }
     free(ol.start);
@@ -215,6 +270,21 @@ static long after_python_include(const char *text, size_t len, const char **eol)
         i = e + 1;
     }
     return -1;
+}
+
+/* The first message of after that before does not have as many times, or NULL. */
+static const char *new_error(const ftl_strv *before, const ftl_strv *after)
+{
+    for (size_t i = 0; i < after->n; i++) {
+        size_t na = 0, nb = 0;
+        for (size_t k = 0; k < after->n; k++)
+            na += strcmp(after->v[k], after->v[i]) == 0;
+        for (size_t k = 0; k < before->n; k++)
+            nb += strcmp(before->v[k], after->v[i]) == 0;
+        if (na > nb)
+            return after->v[i];
+    }
+    return NULL;
 }
 
 /* ---- writing ------------------------------------------------------------------------------- */
@@ -312,7 +382,7 @@ static bool fix_file(CXIndex index, const ftl_config *cfg, ftl_findings *fs, siz
         st->refused++;
         return false;
     }
-    unsigned min_py = cfg->min_python ? cfg->min_python : DEFAULT_MIN_PYTHON;
+    unsigned min_py = cfg->min_python ? cfg->min_python : FTL_DEFAULT_MIN_PYTHON;
     bool has_compat = memmem(text, len, "pythoncapi_compat.h", 19) != NULL;
     bool compat_ok = has_compat || compat_header_reachable(cfg, path);
     const char *eol = "\n";
@@ -353,7 +423,8 @@ static bool fix_file(CXIndex index, const ftl_config *cfg, ftl_findings *fs, siz
             continue;
         }
         for (size_t k = 0; k < f->nedits; k++)
-            sel_add(&chosen, f->edits[k]);
+            if (!chosen_already(&chosen, &f->edits[k]))
+                sel_add(&chosen, f->edits[k]);
         need_compat |= needs;
         take[i - from] = true;
     }
@@ -373,17 +444,28 @@ static bool fix_file(CXIndex index, const ftl_config *cfg, ftl_findings *fs, siz
     }
     ftl_buf_putn(&newtext, text + pos, len - pos);
 
-    /* Never make things worse: the fixed text must parse with no more errors than before. */
-    int before = ftl_count_errors(index, cfg, path, text, len);
-    int after = ftl_count_errors(index, cfg, path, newtext.s, newtext.len);
-    if (after < 0 || (before >= 0 && after > before)) {
-        fprintf(stderr, "ftlint: error: refusing to fix %s: the fixed text has %d compiler "
-                        "error%s where the original has %d; the file is left unchanged\n",
-                path, after, after == 1 ? "" : "s", before);
+    /* Never make things worse: every compiler error of the fixed text must be one the original
+     * has too (by message, as often), so a fix that removes an error cannot hide one it adds. */
+    ftl_strv before = {0}, after = {0};
+    int nbefore = ftl_count_errors(index, cfg, path, text, len, &before);
+    int nafter = ftl_count_errors(index, cfg, path, newtext.s, newtext.len, &after);
+    const char *added = nbefore < 0 || nafter < 0 ? NULL : new_error(&before, &after);
+    if (added || nbefore < 0 || nafter < 0) {
+        if (added)
+            fprintf(stderr, "ftlint: error: refusing to fix %s: the fixed text has a compiler "
+                            "error the original does not have (%s); the file is left unchanged\n",
+                    path, added);
+        else
+            fprintf(stderr, "ftlint: error: refusing to fix %s: the %s text cannot be parsed; "
+                            "the file is left unchanged\n", path, nbefore < 0 ? "original" : "fixed");
+        ftl_strv_free(&before);
+        ftl_strv_free(&after);
         st->refused++;
         ok = false;
         goto out;
     }
+    ftl_strv_free(&before);
+    ftl_strv_free(&after);
     if (mode == FTL_FIX_DIFF) {
         ftl_unified_diff(path, text, len, chosen.v, chosen.n, &diff);
         fwrite(diff.s, 1, diff.len, diff_out);

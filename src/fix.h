@@ -4,6 +4,9 @@
 #include "ftlint.h"
 #include <stdio.h>
 
+/* The oldest Python assumed when neither --min-python nor min_python says (PY_VERSION_HEX). */
+#define FTL_DEFAULT_MIN_PYTHON 0x03090000u
+
 enum ftl_fix_mode { FTL_FIX_APPLY, FTL_FIX_DIFF };
 
 typedef struct ftl_fix_stats {

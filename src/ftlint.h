@@ -193,6 +193,52 @@ void ftl_report_cursor_edits(ftl_ctx *ctx, enum ftl_severity sev, CXCursor c, co
 void ftl_report_sev(ftl_ctx *ctx, enum ftl_severity sev, unsigned offset, unsigned end_offset,
                     const char *message, const char *help, const ftl_edit *edits, size_t nedits);
 
+/* ---- statements and lines, for rules that build edits (src/stmt.c) ----------------------------- */
+
+/* A statement of a block, in offsets of the current file; end is just past the ';' that ends
+ * it, when it has one. */
+typedef struct ftl_stmt {
+    CXCursor cursor;
+    unsigned begin, end;
+} ftl_stmt;
+
+/* A compound statement ({ ... }) and its direct statements. */
+typedef struct ftl_block {
+    CXCursor cursor;
+    unsigned begin, end;     /* its '{' and just past its '}' */
+    ftl_stmt *stmts;         /* in order; released by ftl_block_free */
+    size_t n;
+    size_t at;               /* the statement containing the range asked about */
+} ftl_block;
+
+/* The innermost block of the current function with a direct statement containing
+ * [begin, end). False when there is none, or when a statement of that block lies in another
+ * file. The caller checks that stmts[at] has the shape it expects, and frees with
+ * ftl_block_free. */
+bool ftl_block_at(ftl_ctx *ctx, unsigned begin, unsigned end, ftl_block *out);
+void ftl_block_free(ftl_block *b);
+/* True when control can leave the statement other than by running to its end: return, goto,
+ * throw, or a break/continue whose loop or switch is outside it. */
+bool ftl_stmt_leaves(CXCursor stmt);
+/* Skips blanks, line breaks and comments from i, up to limit; returns the new position. */
+unsigned ftl_skip_blank(const char *text, size_t len, unsigned i, unsigned limit);
+/* The start of the line holding off, and its end (the offset of its "\r\n" or "\n", or len). */
+unsigned ftl_line_begin(const char *text, unsigned off);
+unsigned ftl_line_end(const char *text, size_t len, unsigned off);
+/* The blanks that indent the line holding off. Caller frees. */
+char *ftl_line_indent(const char *text, size_t len, unsigned off);
+/* The line ending of the line holding off: "\r\n" or "\n" (static strings). */
+const char *ftl_line_eol(const char *text, size_t len, unsigned off);
+/* True when [begin, end) starts its line (only blanks before it) and ends its line (only blanks
+ * and comments after it). */
+bool ftl_owns_lines(const char *text, size_t len, unsigned begin, unsigned end);
+/* True when a line starting inside (begin, end) is a preprocessor directive: code on both sides
+ * may be compiled under different conditions. */
+bool ftl_has_directive(const char *text, size_t len, unsigned begin, unsigned end);
+/* One level of indentation in block b: its statements' indentation minus its own line's, else a
+ * tab or four spaces after the file's habit. Caller frees. */
+char *ftl_block_indent_unit(const char *text, size_t len, const ftl_block *b);
+
 /* ---- module definitions (src/pymodule.c) ------------------------------------------------------ */
 
 /* Slot numbers of PyModuleDef_Slot, the same in every CPython version that has them. */
@@ -288,8 +334,9 @@ typedef struct ftl_file_result {
 void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path,
                       ftl_findings *out, ftl_file_result *res);
 void ftl_file_result_free(ftl_file_result *res);
-/* Number of compiler errors in text parsed as the file path, or -1 when it cannot be parsed. */
+/* Number of compiler errors in text parsed as the file path, or -1 when it cannot be parsed.
+ * When messages is non-NULL, each error's message (without its location) is appended to it. */
 int ftl_count_errors(CXIndex index, const ftl_config *cfg, const char *path, const char *text,
-                     size_t len);
+                     size_t len, ftl_strv *messages);
 
 #endif

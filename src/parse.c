@@ -206,7 +206,7 @@ static CXTranslationUnit parse_text(CXIndex index, const ftl_config *cfg, const 
 }
 
 int ftl_count_errors(CXIndex index, const ftl_config *cfg, const char *path, const char *text,
-                     size_t len)
+                     size_t len, ftl_strv *messages)
 {
     enum CXErrorCode ec;
     const ftl_compile_cmd *cmd;
@@ -219,6 +219,17 @@ int ftl_count_errors(CXIndex index, const ftl_config *cfg, const char *path, con
     memset(&res, 0, sizeof res);
     collect_diagnostics(tu, &res, cmd != NULL);
     int n = (int)res.nerrors;
+    unsigned nd = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; messages && i < nd; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error &&
+            !(cmd != NULL && database_flag_diagnostic(d))) {
+            char *m = ftl_cxstr(clang_getDiagnosticSpelling(d));
+            ftl_strv_push(messages, m);
+            free(m);
+        }
+        clang_disposeDiagnostic(d);
+    }
     ftl_strv_free(&res.errors);
     free(res.reason);
     clang_disposeTranslationUnit(tu);

@@ -1,5 +1,6 @@
 /* report_text.c: the GCC-style text format editors and CI problem matchers already parse. */
 #include "report.h"
+#include "fix.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -123,6 +124,22 @@ void ftl_report_text(FILE *out, const ftl_findings *fs, const ftl_config *cfg)
         if (f->help) {
             fputs("    help: ", out);
             puts_esc(out, f->help);
+            fputc('\n', out);
+        }
+        if (f->nedits) {
+            bool safe = true;
+            unsigned py = 0, min = cfg->min_python ? cfg->min_python : FTL_DEFAULT_MIN_PYTHON;
+            for (size_t k = 0; k < f->nedits; k++) {
+                safe &= f->edits[k].safe;
+                if (f->edits[k].needs_py > py)
+                    py = f->edits[k].needs_py;
+            }
+            fputs(safe ? "    fix: safe: --fix applies it, --diff shows it"
+                       : "    fix: suggested, review it: --diff --unsafe-fixes shows it, "
+                         "--fix --unsafe-fixes applies it", out);
+            if (py > min)
+                fprintf(out, " (it uses Python %u.%u APIs: for older Pythons, vendor "
+                             "pythoncapi_compat.h)", py >> 24, (py >> 16) & 0xff);
             fputc('\n', out);
         }
     }

@@ -1,9 +1,13 @@
 /* check_fixes.c: --fix and --diff through the CLI: fixture pairs (x.c -> x.c.fixed), the diff
  * applies with patch -p0 to the same bytes, a second --fix changes nothing, refused fixes leave
- * the file byte-for-byte unchanged, CRLF endings survive, pythoncapi_compat.h handling. */
+ * the file byte-for-byte unchanged, CRLF endings survive, pythoncapi_compat.h handling, unsafe
+ * fixes only on request; and a multi-file extension (tests/data/fixtree plus examples/demo)
+ * that still compiles the same after --fix, with fewer findings. */
 #include "testutil.h"
 #include "fix.h"
+#include "pyinclude.h"
 
+#include <cJSON.h>
 #include <ftw.h>
 #include <sys/stat.h>
 
@@ -20,6 +24,11 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
         free(src);
     }
     return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static char *slurp(const char *path)
@@ -245,6 +254,203 @@ START_TEST(unsafe_needs_fix_or_diff)
 }
 END_TEST
 
+START_TEST(unsafe_fixes_only_on_request)
+{
+    char *copy;
+    char *dir = scratch_copy("fixtures/fixes/dict-ref.c", &copy);
+    char *before = slurp(copy);
+    /* --diff without --unsafe-fixes: only the safe weak-reference rewrites */
+    char *cmd = ftl_xasprintf("./ftlint -q --diff --min-python 3.13 '%s'", copy);
+    char *out;
+    ck_assert_int_eq(run_cmd(cmd, &out, 0), 1);
+    ck_assert_ptr_nonnull(strstr(out, "+    if (PyWeakref_GetRef(ref, &obj) == 0) {"));
+    ck_assert_ptr_null(strstr(out, "PyDict_GetItemRef"));
+    free(out);
+    free(cmd);
+    /* the text report marks the unsafe ones as suggestions */
+    cmd = ftl_xasprintf("./ftlint --min-python 3.13 '%s'", copy);
+    ck_assert_int_eq(run_cmd(cmd, &out, 0), 1);
+    ck_assert_ptr_nonnull(strstr(out, "    fix: suggested, review it: --diff --unsafe-fixes shows it"));
+    ck_assert_ptr_nonnull(strstr(out, "    fix: safe: --fix applies it"));
+    free(out);
+    free(cmd);
+    /* --fix without --unsafe-fixes: the same */
+    cmd = ftl_xasprintf("./ftlint -q --fix --min-python 3.13 '%s'", copy);
+    run_cmd(cmd, NULL, 0);
+    char *after = slurp(copy);
+    ck_assert_str_ne(after, before);
+    ck_assert_ptr_nonnull(strstr(after, "PyWeakref_GetRef(ref, &obj)"));
+    ck_assert_ptr_null(strstr(after, "PyDict_GetItemRef"));
+    ck_assert_ptr_nonnull(strstr(after, "PyObject *a = PyDict_GetItem(self->table, key);"));
+    free(after);
+    free(before);
+    free(cmd);
+    rm_rf(dir);
+    free(dir);
+    free(copy);
+}
+END_TEST
+
+/* ---- a whole extension ---------------------------------------------------------------------- */
+
+/* The C sources of the scratch tree. */
+static const char *const tree_sources[] = {"src/cache.c", "src/buffer.c", "src/queuemodule.c",
+                                           "demo/spammodule.c", NULL};
+static const char *const tree_files[] = {"src/cache.c", "src/buffer.c", "src/queuemodule.c",
+                                         "src/cache.h", "demo/spammodule.c", NULL};
+
+/* clang's diagnostics for a source of the tree, locations removed, sorted, one per line; the
+ * exit status in *status. gil selects the GIL build or the free-threaded one (-DPy_GIL_DISABLED).
+ * Both include ftlint's prelude, which declares the 3.13/3.14 APIs the fixes use when the
+ * installed headers are older, the same way before and after the fixes. Caller frees. */
+static char *diagnostics(const char *dir, const char *src, bool gil, int *status)
+{
+    char *pyinc = ftl_find_python_include();
+    ck_assert_ptr_nonnull(pyinc);
+    char *cmd = ftl_xasprintf("cc=$(command -v clang-19 || command -v clang); cd '%s' && \"$cc\" "
+                              "-fsyntax-only -Wall -Wextra -Wno-unused-parameter -I'%s' -Isrc %s "
+                              "-include '%s/src/prelude.h' '%s'",
+                              dir, pyinc, gil ? "" : "-DPy_GIL_DISABLED=1", getenv("PWD"), src);
+    char *out;
+    *status = run_cmd(cmd, &out, 1);
+    ftl_strv lines = {0};
+    char *save = NULL;
+    for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char *kind = strstr(l, ": error: ");
+        if (!kind)
+            kind = strstr(l, ": warning: ");
+        if (kind)
+            ftl_strv_push(&lines, kind + 2);
+    }
+    if (lines.n)
+        qsort(lines.v, lines.n, sizeof *lines.v, cmp_str);
+    ftl_buf b = {0};
+    ftl_buf_puts(&b, "");
+    for (size_t i = 0; i < lines.n; i++)
+        ftl_buf_printf(&b, "%s\n", lines.v[i]);
+    ftl_strv_free(&lines);
+    free(out);
+    free(cmd);
+    free(pyinc);
+    return ftl_buf_steal(&b);
+}
+
+/* Number of findings ftlint reports for the tree. */
+static int tree_findings(const char *dir)
+{
+    char *cmd = ftl_xasprintf("./ftlint -q --format json '%s'", dir);
+    char *out;
+    run_cmd(cmd, &out, 0);
+    cJSON *doc = cJSON_Parse(out);
+    ck_assert_ptr_nonnull(doc);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "findings"));
+    cJSON_Delete(doc);
+    free(out);
+    free(cmd);
+    return n;
+}
+
+static char *tree_text(const char *dir, const char *file)
+{
+    char *p = ftl_xasprintf("%s/%s", dir, file);
+    char *s = slurp(p);
+    free(p);
+    return s;
+}
+
+START_TEST(fix_tree_still_compiles)
+{
+    char tmpl[] = "/tmp/ftlint-tree-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    ck_assert_ptr_nonnull(dir);
+    char *cmd = ftl_xasprintf("cp -r tests/data/fixtree/src '%s/src' && mkdir '%s/demo' && "
+                              "cp examples/demo/spammodule.c '%s/demo/'", dir, dir, dir);
+    ck_assert_int_eq(run_cmd(cmd, NULL, 1), 0);
+    free(cmd);
+    size_t nsrc = 0, nfiles = 0;
+    while (tree_sources[nsrc])
+        nsrc++;
+    while (tree_files[nfiles])
+        nfiles++;
+
+    char *diag[2][8];
+    char *orig[8];
+    for (size_t i = 0; i < nfiles; i++)
+        orig[i] = tree_text(dir, tree_files[i]);
+    for (size_t i = 0; i < nsrc; i++) {
+        int st;
+        diag[0][i] = diagnostics(dir, tree_sources[i], true, &st);
+        ck_assert_msg(st == 0, "%s does not compile before the fixes:\n%s", tree_sources[i], diag[0][i]);
+        diag[1][i] = diagnostics(dir, tree_sources[i], false, &st);
+    }
+    int before = tree_findings(dir);
+
+    /* Safe fixes: every file changes, compiles with the same diagnostics, fewer findings. */
+    cmd = ftl_xasprintf("./ftlint -q --fix --min-python 3.13 '%s'", dir);
+    char *out;
+    ck_assert_int_eq(run_cmd(cmd, &out, 1), 1);              /* findings remain */
+    ck_assert_msg(strstr(out, "refusing") == NULL, "%s", out);
+    free(out);
+    for (size_t i = 0; i < nfiles; i++) {
+        char *now = tree_text(dir, tree_files[i]);
+        ck_assert_msg(strcmp(now, orig[i]) != 0, "--fix left %s unchanged", tree_files[i]);
+        free(orig[i]);
+        orig[i] = now;
+    }
+    for (size_t i = 0; i < nsrc; i++) {
+        int st;
+        char *d = diagnostics(dir, tree_sources[i], true, &st);
+        ck_assert_msg(st == 0, "%s does not compile after --fix:\n%s", tree_sources[i], d);
+        ck_assert_msg(strcmp(d, diag[0][i]) == 0, "%s: diagnostics changed (GIL build):\nbefore:\n%s"
+                      "after:\n%s", tree_sources[i], diag[0][i], d);
+        free(d);
+        d = diagnostics(dir, tree_sources[i], false, &st);
+        ck_assert_msg(strcmp(d, diag[1][i]) == 0, "%s: diagnostics changed (free-threaded build):\n"
+                      "before:\n%s after:\n%s", tree_sources[i], diag[1][i], d);
+        free(d);
+    }
+    int after = tree_findings(dir);
+    ck_assert_msg(after < before, "findings: %d before, %d after --fix", before, after);
+    /* A second --fix changes nothing. */
+    run_cmd(cmd, NULL, 0);
+    for (size_t i = 0; i < nfiles; i++) {
+        char *now = tree_text(dir, tree_files[i]);
+        ck_assert_msg(strcmp(now, orig[i]) == 0, "a second --fix changed %s", tree_files[i]);
+        free(now);
+    }
+    free(cmd);
+
+    /* Unsafe fixes on top: still compiles in the GIL build; no new error without the GIL. */
+    cmd = ftl_xasprintf("./ftlint -q --fix --unsafe-fixes --min-python 3.13 '%s'", dir);
+    run_cmd(cmd, NULL, 0);
+    free(cmd);
+    for (size_t i = 0; i < nsrc; i++) {
+        int st;
+        char *d = diagnostics(dir, tree_sources[i], true, &st);
+        ck_assert_msg(st == 0, "%s does not compile after --fix --unsafe-fixes:\n%s", tree_sources[i], d);
+        free(d);
+        d = diagnostics(dir, tree_sources[i], false, &st);
+        for (char *l = d; *l;) {
+            char *e = strchr(l, '\n');
+            *e = '\0';
+            ck_assert_msg(strncmp(l, "warning:", 8) == 0 || strstr(diag[1][i], l) != NULL,
+                          "%s: new error after --unsafe-fixes: %s", tree_sources[i], l);
+            l = e + 1;
+        }
+        free(d);
+    }
+    ck_assert_int_lt(tree_findings(dir), after);
+
+    for (size_t i = 0; i < nsrc; i++) {
+        free(diag[0][i]);
+        free(diag[1][i]);
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        free(orig[i]);
+    rm_rf(dir);
+}
+END_TEST
+
 int main(void)
 {
     nftw("fixtures", collect, 16, FTW_PHYS);
@@ -258,6 +464,8 @@ int main(void)
     tcase_add_test(tc, diff_writes_nothing);
     tcase_add_test(tc, unified_diff_shapes);
     tcase_add_test(tc, unsafe_needs_fix_or_diff);
+    tcase_add_test(tc, unsafe_fixes_only_on_request);
+    tcase_add_test(tc, fix_tree_still_compiles);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
