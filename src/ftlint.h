@@ -24,6 +24,8 @@ void ftl_strv_push(ftl_strv *sv, const char *s);
 void ftl_strv_free(ftl_strv *sv);
 bool ftl_strv_contains(const ftl_strv *sv, const char *s);
 
+/* A field that changes findings without changing clang's arguments must also be hashed by
+ * hash_config() in src/cache.c, or the result cache would reuse results computed without it. */
 typedef struct ftl_config {
     ftl_strv paths;          /* PATH arguments, as given */
     ftl_strv clang_args;     /* -I/-D/-U/--std translated into clang arguments, in order */
@@ -36,6 +38,12 @@ typedef struct ftl_config {
     enum ftl_color color;
     bool use_color;          /* resolved from color and isatty */
     ftl_strv fresh_functions;   /* extra functions known to return fresh containers */
+    /* How the run goes; none of these changes a finding. */
+    unsigned jobs;           /* -j: files analysed at once; 0: one per available CPU */
+    bool no_cache;           /* --no-cache */
+    char *cache_dir;         /* --cache-dir; NULL: .ftlint_cache in the working directory */
+    bool no_pch;             /* --no-pch: parse Python.h for every file */
+    unsigned shard_k, shard_n;  /* --shard K/N (K from 1); shard_n 0: every file */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */

@@ -5,8 +5,10 @@
 #include "ftlint.h"
 #include "options.h"
 #include "report.h"
+#include "shard.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,6 +106,8 @@ static void print_summary(const ftl_config *cfg, const ftl_run *run)
     if (run->nfailed)
         fprintf(stderr, ", %zu could not be analysed", run->nfailed);
     fputc('\n', stderr);
+    if (cfg->verbose)
+        ftl_print_speed_stats(stderr, run);
 }
 
 static int lint(ftl_config *cfg)
@@ -123,9 +127,47 @@ static int lint(ftl_config *cfg)
     return status;
 }
 
+/* ftlint merge REPORT...: one report from the JSON reports of shard runs. The merged run is
+ * written in the format --format selects, exactly as one run over every file would be. */
+static int merge(ftl_config *cfg)
+{
+    ftl_run run;
+    memset(&run, 0, sizeof run);
+    int status = 0;
+    for (size_t i = 0; i < cfg->paths.n && status == 0; i++) {
+        size_t len;
+        char *text = ftl_read_file(cfg->paths.v[i], &len), *err = NULL;
+        if (!text) {
+            fprintf(stderr, "ftlint: merge: %s: %s\n", cfg->paths.v[i], strerror(errno));
+            status = 2;
+        } else if (!ftl_merge_json(text, len, cfg->paths.v[i], &run, &err)) {
+            fprintf(stderr, "ftlint: merge: %s\n", err);
+            free(err);
+            status = 2;
+        }
+        free(text);
+    }
+    if (status == 0) {
+        ftl_merge_finish(&run);
+        print_file_notes(cfg, &run);
+        ftl_report_text(stdout, &run.findings, cfg);
+        fflush(stdout);
+        print_summary(cfg, &run);
+        status = run.nfailed ? 2 : run.findings.n ? 1 : 0;
+    }
+    ftl_run_free(&run);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     ftl_cli cli;
+    /* "ftlint merge ...": the same options, the operands are reports. */
+    bool merging = argc > 1 && strcmp(argv[1], "merge") == 0;
+    if (merging) {
+        argc--;
+        argv++;
+    }
     if (!ftl_parse_args(argc, argv, &cli, stderr)) {
         ftl_cli_free(&cli);
         return 2;
@@ -150,7 +192,7 @@ int main(int argc, char **argv)
         break;
     case FTL_ACT_LINT:
         cli.cfg.use_color = want_color(cli.cfg.color);
-        status = lint(&cli.cfg);
+        status = merging ? merge(&cli.cfg) : lint(&cli.cfg);
         break;
     }
     ftl_cli_free(&cli);

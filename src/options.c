@@ -1,14 +1,17 @@
 /* options.c: the option table (one row per option: names, argument, help) and the parser that
  * walks it. --help is generated from the same table, so the two never disagree. */
 #include "options.h"
+#include "shard.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum opt_id {
     OPT_INCLUDE, OPT_DEFINE, OPT_UNDEF, OPT_PYINC, OPT_STD, OPT_SELECT, OPT_IGNORE,
     OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
+    OPT_JOBS, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_NO_PCH, OPT_SHARD,
 };
 
 typedef struct opt {
@@ -32,6 +35,11 @@ static const opt options[] = {
     {"quiet", 'q', NULL, OPT_QUIET, "print only the finding lines, no source excerpt or summary"},
     {"verbose", 'v', NULL, OPT_VERBOSE, "also print each file's compiler errors"},
     {"color", 0, "WHEN", OPT_COLOR, "colour the output: auto, always or never (default auto)"},
+    {"jobs", 'j', "N", OPT_JOBS, "analyse N files at a time (default: one per CPU)"},
+    {"cache-dir", 0, "DIR", OPT_CACHE_DIR, "keep the result cache in DIR (default .ftlint_cache)"},
+    {"no-cache", 0, NULL, OPT_NO_CACHE, "neither read nor write the result cache"},
+    {"no-pch", 0, NULL, OPT_NO_PCH, "parse Python.h for every file (no precompiled header)"},
+    {"shard", 0, "K/N", OPT_SHARD, "analyse only part K of N of the files (merge: ftlint merge)"},
     {"version", 0, NULL, OPT_VERSION, "print the version and exit"},
     {"help", 'h', NULL, OPT_HELP, "print this help and exit"},
 };
@@ -175,6 +183,38 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
             return false;
         }
         return true;
+    case OPT_JOBS:
+        {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(val, &end, 10);
+            if (!*val || *end || errno || n < 1 || n > 1024 || val[0] == '-') {
+                fprintf(err, "ftlint: -j: '%s' is not a number of jobs from 1 to 1024\n", val);
+                return false;
+            }
+            cfg->jobs = (unsigned)n;
+        }
+        return true;
+    case OPT_CACHE_DIR:
+        if (!*val) {
+            fputs("ftlint: --cache-dir needs a directory\n", err);
+            return false;
+        }
+        free(cfg->cache_dir);
+        cfg->cache_dir = ftl_xstrdup(val);
+        return true;
+    case OPT_NO_CACHE:
+        cfg->no_cache = true;
+        return true;
+    case OPT_NO_PCH:
+        cfg->no_pch = true;
+        return true;
+    case OPT_SHARD:
+        if (!ftl_parse_shard(val, &cfg->shard_k, &cfg->shard_n)) {
+            fprintf(err, "ftlint: --shard: '%s' is not K/N with 1 <= K <= N\n", val);
+            return false;
+        }
+        return true;
     case OPT_VERSION:
         cli->action = FTL_ACT_VERSION;
         return true;
@@ -281,6 +321,7 @@ void ftl_cli_free(ftl_cli *cli)
     ftl_strv_free(&c->fresh_functions);
     free(c->python_include);
     free(c->std);
+    free(c->cache_dir);
     free(c->enabled);
     free(cli->explain);
     memset(cli, 0, sizeof *cli);

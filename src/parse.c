@@ -1,7 +1,10 @@
 /* parse.c: turns one file into a libclang translation unit in the free-threaded configuration
  * (prelude, Py_GIL_DISABLED, Python headers as system headers), counts its errors, and runs
  * the walk over it. */
+#include "cache.h"
+#include "driver.h"
 #include "engine.h"
+#include "pch.h"
 #include "prelude.inc"
 #include "util.h"
 #include "walk.h"
@@ -90,6 +93,13 @@ static void collect_diagnostics(CXTranslationUnit tu, ftl_file_result *res)
 void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ftl_findings *out,
                       ftl_file_result *res)
 {
+    ftl_worker w = {.index = index};
+    ftl_analyze_file_in(&w, cfg, path, out, res);
+}
+
+void ftl_analyze_file_in(const ftl_worker *w, const ftl_config *cfg, const char *path,
+                         ftl_findings *out, ftl_file_result *res)
+{
     memset(res, 0, sizeof *res);
     res->path = ftl_xstrdup(path);
     ftl_strv args = {0};
@@ -111,13 +121,19 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
     }
 
     build_args(cfg, path, &args);
+    if (w->cache && ftl_cache_get(w->cache, path, &args, text, len, out, res))
+        goto done;
     struct CXUnsavedFile unsaved[2] = {
         {PRELUDE_PATH, ftl_prelude_text, (unsigned long)strlen(ftl_prelude_text)},
         {path, text, (unsigned long)len},
     };
     unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
-    enum CXErrorCode ec = clang_parseTranslationUnit2(index, path, (const char *const *)args.v,
-                                                      (int)args.n, unsaved, 2, opts, &tu);
+    ftl_pch_ref pch_used = {{0}, {0}};
+    enum CXErrorCode ec =
+        w->pch ? ftl_pch_parse(w->pch, w->index, path, &args, PRELUDE_PATH, ftl_prelude_text,
+                               unsaved, 2, opts, &tu, &pch_used)
+               : clang_parseTranslationUnit2(w->index, path, (const char *const *)args.v,
+                                             (int)args.n, unsaved, 2, opts, &tu);
     if (ec != CXError_Success || !tu) {
         res->status = FTL_FILE_FAILED;
         res->reason = ftl_xstrdup(error_text(ec));
@@ -133,8 +149,12 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
     ctx.out = out;
     ctx.python_include = cfg->python_include;
     ctx.enabled = cfg->enabled;
+    size_t first = out->n;
     ftl_walk_tu(&ctx);
     ftl_ctx_release(&ctx);
+    if (w->cache)
+        ftl_cache_put(w->cache, path, &args, text, len, tu, &pch_used,
+                      out->n > first ? out->v + first : NULL, out->n - first, res);
 
 done:
     if (tu)
