@@ -7,7 +7,7 @@ set -eu
 # Prefer the newest libclang Debian ships; fall back to the distribution default (14+).
 LLVM_PKGS_NEW="libclang-19-dev llvm-19-dev clang-19 libclang-rt-19-dev"
 LLVM_PKGS_OLD="libclang-dev llvm-dev clang libclang-rt-dev"
-PKGS="libcjson-dev check pkg-config python3-dev python3 python3-jsonschema make gcc patch git valgrind pre-commit"
+PKGS="libcjson-dev check pkg-config python3-dev python3 python3-jsonschema make gcc patch git valgrind pre-commit time binutils"
 
 missing() {
     for p in "$@"; do

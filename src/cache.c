@@ -6,7 +6,8 @@
  * KEY is the SHA-256 of the path as given, the working directory, every clang argument, the
  * prelude and the rule configuration. The entry records the ftlint identity (version, libclang
  * version and the SHA-256 of the executable, so a rebuilt ftlint never trusts an old entry),
- * the SHA-256 of the source and of every file clang included, and the PCH headers used. An
+ * the SHA-256 of the source and of every file clang included, the PCH headers used, and the
+ * includes that found no file (checked by a probe parse: they must still find none). An
  * entry that fails any check (unreadable, corrupt, another format or identity, a changed file)
  * is a miss and is overwritten by the fresh result. */
 #include "cache.h"
@@ -203,6 +204,150 @@ static bool deps_current(ftl_cache *c, const cJSON *root)
     return true;
 }
 
+/* ---- includes that found no file ------------------------------------------------------------ */
+
+/* Such an include is a dependency on a file's absence: the result changes when the header
+ * appears, and no recorded file changes then. The entry records each one (the directory of the
+ * file that wrote it, the name, <> or ""); reuse requires that a probe parse, placed in the same
+ * directory and given the same arguments, still finds none of them. */
+
+typedef struct miss_scan {
+    CXTranslationUnit tu;
+    cJSON *arr;
+    bool ok;                     /* false: one that cannot be described (computed, include_next) */
+} miss_scan;
+
+static enum CXChildVisitResult on_missing(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    miss_scan *ms = data;
+    if (clang_getCursorKind(c) != CXCursor_InclusionDirective || clang_getIncludedFile(c))
+        return CXChildVisit_Continue;
+    CXSourceRange r = clang_getCursorExtent(c);
+    CXFile f = NULL;
+    unsigned b = 0, e = 0;
+    clang_getFileLocation(clang_getRangeStart(r), &f, NULL, NULL, &b);
+    clang_getFileLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &e);
+    size_t len = 0;
+    const char *text = f ? clang_getFileContents(ms->tu, f, &len) : NULL;
+    char *file = f ? ftl_cxstr(clang_getFileName(f)) : NULL;
+    char *name = ftl_cxstr(clang_getCursorSpelling(c));
+    ms->ok = false;
+    if (!text || e > len || e <= b || !file || !strchr(file, '/') ||
+        strncmp(file, PRELUDE_PATH_PREFIX, strlen(PRELUDE_PATH_PREFIX)) == 0 || !name[0] ||
+        strpbrk(name, "\"<>\n\r"))
+        goto done;
+    /* "#  include <name>" or "include "name"": nothing else (include_next, import, a macro). */
+    const char *p = text + b, *end = text + e;
+    while (p < end && (*p == '#' || *p == ' ' || *p == '\t'))
+        p++;
+    if ((size_t)(end - p) < 8 || strncmp(p, "include", 7) != 0)
+        goto done;
+    p += 7;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p >= end || (*p != '<' && *p != '"'))
+        goto done;
+    cJSON *o = cJSON_CreateObject();
+    char *slash = strrchr(file, '/');
+    *slash = '\0';
+    cJSON_AddStringToObject(o, "from", slash == file ? "/" : file);
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddBoolToObject(o, "angled", *p == '<');
+    cJSON_AddItemToArray(ms->arr, o);
+    ms->ok = true;
+done:
+    free(file);
+    free(name);
+    return ms->ok ? CXChildVisit_Continue : CXChildVisit_Break;
+}
+
+typedef struct found_scan {
+    bool found;
+} found_scan;
+
+static void on_probe_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+    (void)f;
+    (void)stack;
+    if (depth > 0)
+        ((found_scan *)d)->found = true;
+}
+
+/* Parses a probe holding the includes in text, as a file in directory from: true when none of
+ * them found a file. KeepGoing: a missing include must not stop the ones after it. */
+static bool probe_finds_nothing(CXIndex index, const ftl_strv *args, const char *from,
+                                const char *text)
+{
+    char *probe = ftl_xasprintf("%s%sftlint-include-probe.c", from,
+                                strcmp(from, "/") == 0 ? "" : "/");
+    struct CXUnsavedFile u = {probe, text, (unsigned long)strlen(text)};
+    CXTranslationUnit tu = NULL;
+    enum CXErrorCode ec = clang_parseTranslationUnit2(index, probe, (const char *const *)args->v,
+                                                      (int)args->n, &u, 1,
+                                                      CXTranslationUnit_KeepGoing, &tu);
+    found_scan fs = {ec != CXError_Success || !tu};   /* cannot tell: not provably missing */
+    if (tu) {
+        clang_getInclusions(tu, on_probe_inclusion, &fs);
+        clang_disposeTranslationUnit(tu);
+    }
+    free(probe);
+    return !fs.found;
+}
+
+/* True when every recorded missing include would still find no file: one probe per directory
+ * the includes were written in. */
+static bool still_missing(CXIndex index, const ftl_strv *args, const cJSON *missing)
+{
+    if (!cJSON_IsArray(missing))
+        return false;
+    int n = cJSON_GetArraySize(missing);
+    if (n == 0)
+        return true;
+    /* The file's arguments without the prelude: only the header search matters. */
+    ftl_strv pargs = {0};
+    for (size_t i = 0; i < args->n; i++) {
+        if (strcmp(args->v[i], "-include") == 0 && i + 1 < args->n &&
+            strncmp(args->v[i + 1], PRELUDE_PATH_PREFIX, strlen(PRELUDE_PATH_PREFIX)) == 0) {
+            i++;
+            continue;
+        }
+        ftl_strv_push(&pargs, args->v[i]);
+    }
+    bool *done = ftl_xcalloc((size_t)n, sizeof *done), ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        if (done[i])
+            continue;
+        const char *from = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(missing, i), "from"));
+        ftl_buf text = {0};
+        for (int k = i; k < n && ok; k++) {
+            const cJSON *o = cJSON_GetArrayItem(missing, k);
+            const char *f = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "from"));
+            const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name"));
+            const cJSON *angled = cJSON_GetObjectItemCaseSensitive(o, "angled");
+            if (!from || from[0] != '/' || !f || !name || !name[0] ||
+                strpbrk(name, "\"<>\n\r") || !cJSON_IsBool(angled)) {
+                ok = false;
+                break;
+            }
+            if (strcmp(f, from) != 0)
+                continue;
+            done[k] = true;
+            if (cJSON_IsTrue(angled))
+                ftl_buf_printf(&text, "#include <%s>\n", name);
+            else
+                ftl_buf_printf(&text, "#include \"%s\"\n", name);
+        }
+        if (ok)
+            ok = probe_finds_nothing(index, &pargs, from, text.s);
+        ftl_buf_free(&text);
+    }
+    free(done);
+    ftl_strv_free(&pargs);
+    return ok;
+}
+
 /* Decodes the stored outcome; false (nothing appended) when any part is malformed. */
 static bool decode(const cJSON *root, ftl_findings *out, ftl_file_result *res)
 {
@@ -239,8 +384,8 @@ static bool decode(const cJSON *root, ftl_findings *out, ftl_file_result *res)
     return true;
 }
 
-bool ftl_cache_get(ftl_cache *c, const char *path, const ftl_strv *args, const char *text,
-                   size_t len, ftl_findings *out, ftl_file_result *res)
+bool ftl_cache_get(ftl_cache *c, CXIndex index, const char *path, const ftl_strv *args,
+                   const char *text, size_t len, ftl_findings *out, ftl_file_result *res)
 {
     char key[FTL_HEX_LEN], src[FTL_HEX_LEN];
     entry_key(c, path, args, key);
@@ -261,7 +406,8 @@ bool ftl_cache_get(ftl_cache *c, const char *path, const ftl_strv *args, const c
         goto done;
     invalid = false;
     ftl_sha256_hex(text, len, src);
-    if (!str_is(root, "source", src) || !deps_current(c, root))
+    if (!str_is(root, "source", src) || !deps_current(c, root) ||
+        !still_missing(index, args, cJSON_GetObjectItemCaseSensitive(root, "missing")))
         goto done;
     invalid = true;              /* from here on, a failure means a malformed entry */
     if (!decode(root, out, res))
@@ -319,23 +465,18 @@ static void on_inclusion(CXFile f, CXSourceLocation *stack, unsigned depth, CXCl
     free(name);
 }
 
-static bool has_fatal(CXTranslationUnit tu)
-{
-    unsigned nd = clang_getNumDiagnostics(tu);
-    bool fatal = false;
-    for (unsigned i = 0; i < nd && !fatal; i++) {
-        CXDiagnostic d = clang_getDiagnostic(tu, i);
-        fatal = clang_getDiagnosticSeverity(d) == CXDiagnostic_Fatal;
-        clang_disposeDiagnostic(d);
-    }
-    return fatal;
-}
-
 void ftl_cache_put(ftl_cache *c, const char *path, const ftl_strv *args, const char *text,
                    size_t len, CXTranslationUnit tu, const ftl_pch_ref *pch,
                    const ftl_finding *fs, size_t nfs, const ftl_file_result *res)
 {
-    if ((res->status != FTL_FILE_OK && res->status != FTL_FILE_HAD_ERRORS) || has_fatal(tu)) {
+    if (res->status != FTL_FILE_OK && res->status != FTL_FILE_HAD_ERRORS) {
+        count(c, &c->stats.not_stored);
+        return;
+    }
+    miss_scan ms = {tu, cJSON_CreateArray(), true};
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), on_missing, &ms);
+    if (!ms.ok) {
+        cJSON_Delete(ms.arr);
         count(c, &c->stats.not_stored);
         return;
     }
@@ -355,6 +496,7 @@ void ftl_cache_put(ftl_cache *c, const char *path, const ftl_strv *args, const c
     } else {
         cJSON_AddNullToObject(root, "pch");
     }
+    cJSON_AddItemToObject(root, "missing", ms.arr);
     dep_scan sc = {tu, cJSON_AddArrayToObject(root, "deps"), {0}, true};
     clang_getInclusions(tu, on_inclusion, &sc);
     ftl_strv_free(&sc.seen);
@@ -365,12 +507,12 @@ void ftl_cache_put(ftl_cache *c, const char *path, const ftl_strv *args, const c
     char *json = sc.ok ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
     if (!json) {
-        count(c, &c->stats.not_stored);
+        count(c, &c->stats.write_failed);
         return;
     }
     char *dir = entry_path(c, key, true), *file = entry_path(c, key, false);
     bool ok = ftl_mkdirs(dir) && ftl_write_atomic(file, json, strlen(json));
-    count(c, ok ? &c->stats.stored : &c->stats.not_stored);
+    count(c, ok ? &c->stats.stored : &c->stats.write_failed);
     free(dir);
     free(file);
     free(json);

@@ -17,7 +17,8 @@ typedef struct ftl_cache_stats {
     size_t misses;           /* files with no usable entry (absent, stale or invalid) */
     size_t invalid;          /* of the misses: entries that were corrupt or from another version */
     size_t stored;           /* entries written */
-    size_t not_stored;       /* results not cacheable (fatal errors such as a missing header) */
+    size_t not_stored;       /* results not cacheable (an unprobeable include that found no file) */
+    size_t write_failed;     /* entries that could not be written */
 } ftl_cache_stats;
 
 /* Opens (creating) the cache in dir for runs configured by cfg (borrowed, must outlive the
@@ -29,13 +30,15 @@ ftl_cache *ftl_cache_open(const char *dir, const ftl_config *cfg, ftl_hashmemo *
 void ftl_cache_close(ftl_cache *c);
 
 /* The stored result of path, parsed with args from text: on a hit appends its findings to out,
- * fills res's status, reason and errors (res->path is left as it is) and returns true. */
-bool ftl_cache_get(ftl_cache *c, const char *path, const ftl_strv *args, const char *text,
-                   size_t len, ftl_findings *out, ftl_file_result *res);
+ * fills res's status, reason and errors (res->path is left as it is) and returns true. index
+ * (the calling thread's) parses the probes that check includes which found no file. */
+bool ftl_cache_get(ftl_cache *c, CXIndex index, const char *path, const ftl_strv *args,
+                   const char *text, size_t len, ftl_findings *out, ftl_file_result *res);
 
-/* Stores the result of analysing path: tu (still alive) gives the included files, pch the PCH
- * it was parsed with, fs[0..nfs) its findings. TUs with fatal errors are not stored: a missing
- * header can appear later without any recorded file changing. */
+/* Stores the result of analysing path: tu (still alive) gives the included files and the
+ * includes that found none, pch the PCH it was parsed with, fs[0..nfs) its findings. A TU with
+ * an include that found no file and cannot be probed later (a computed name, include_next) is
+ * not stored. */
 void ftl_cache_put(ftl_cache *c, const char *path, const ftl_strv *args, const char *text,
                    size_t len, CXTranslationUnit tu, const ftl_pch_ref *pch,
                    const ftl_finding *fs, size_t nfs, const ftl_file_result *res);

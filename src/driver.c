@@ -150,10 +150,12 @@ void ftl_print_speed_stats(FILE *out, const ftl_run *run)
         if (c->invalid)
             fprintf(out, ", %zu invalid entries replaced", c->invalid);
         if (c->not_stored)
-            fprintf(out, ", %zu not cacheable (fatal errors)", c->not_stored);
+            fprintf(out, ", %zu not cacheable", c->not_stored);
+        if (c->write_failed)
+            fprintf(out, ", %zu could not be written", c->write_failed);
         fputc('\n', out);
     }
-    if (run->pch_used) {
+    if (run->pch_used && run->pch_stats.with_pch + run->pch_stats.plain > 0) {
         const ftl_pch_stats *p = &run->pch_stats;
         fprintf(out, "ftlint: precompiled headers: %zu built, %zu reused; %zu of %zu parses used "
                 "one", p->built, p->loaded, p->with_pch, p->with_pch + p->plain);

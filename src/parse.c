@@ -121,7 +121,7 @@ void ftl_analyze_file_in(const ftl_worker *w, const ftl_config *cfg, const char 
     }
 
     build_args(cfg, path, &args);
-    if (w->cache && ftl_cache_get(w->cache, path, &args, text, len, out, res))
+    if (w->cache && ftl_cache_get(w->cache, w->index, path, &args, text, len, out, res))
         goto done;
     struct CXUnsavedFile unsaved[2] = {
         {PRELUDE_PATH, ftl_prelude_text, (unsigned long)strlen(ftl_prelude_text)},
