@@ -141,6 +141,12 @@ unsigned long long ftl_line_hash(const char *rule_code, const char *line, size_t
 
 void ftl_findings_take(ftl_findings *dst, ftl_findings *src)
 {
+    if (src->n == 0) {
+        free(src->v);
+        src->v = NULL;
+        src->cap = 0;
+        return;
+    }
     ftl_grow((void **)&dst->v, &dst->cap, dst->n + src->n, sizeof *dst->v);
     memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
     dst->n += src->n;

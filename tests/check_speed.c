@@ -441,7 +441,14 @@ START_TEST(no_mutable_static_state)
     int st = run_cmd(cmd, &out, 0);
     free(cmd);
     ck_assert_int_eq(st, 0);
-    char *rest = without_lines(out, "discover.o: walk_");
+    char *ours = without_lines(out, "discover.o: walk_");
+    /* Names starting with "__" belong to the compiler (sanitizer data), not to ftlint. */
+    ftl_buf kept = {0};
+    for (char *save = NULL, *l = strtok_r(ours, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if (!strstr(l, ": __"))
+            ftl_buf_printf(&kept, "%s\n", l);
+    char *rest = ftl_buf_steal(&kept);
+    free(ours);
     ck_assert_msg(rest[0] == '\0', "mutable static state (use per-TU state):\n%s", rest);
     ck_assert_ptr_nonnull(strstr(out, "discover.o: walk_out"));   /* the check sees statics */
     free(rest);
