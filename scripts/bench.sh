@@ -84,8 +84,14 @@ done < "$BENCH_OUT/files"
 EOF
 chmod +x "$BENCH_OUT/clang-all.sh"
 
-# measure NAME SETUP CMD...: best wall time (s) and its peak RSS (MB) over BENCH_REPEAT runs;
-# SETUP runs (untimed) before each.
+# CPU time (s) all processes of the machine have used so far (from /proc/stat).
+busy() {
+    awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
+}
+
+# measure NAME SETUP CMD...: best wall time (s) over BENCH_REPEAT runs, with that run's peak
+# RSS (MB) and the CPUs other processes kept busy meanwhile (the machine may be shared: a
+# speed-up needs idle CPUs). SETUP runs (untimed) before each.
 measure() {
     name=$1 setup=$2
     shift 2
@@ -93,19 +99,23 @@ measure() {
     i=0
     while [ "$i" -lt "$BENCH_REPEAT" ]; do
         sh -c "$setup"
-        "$TIME" -f '%e %M' -o "$BENCH_OUT/time" "$@" > /dev/null 2>&1 || true
+        b0=$(busy)
+        "$TIME" -f '%e %M %U %S' -o "$BENCH_OUT/time" "$@" > /dev/null 2>&1 || true
+        b1=$(busy)
         # (GNU time writes "Command exited with non-zero status 1" first when ftlint found
         # something.)
-        read -r wall kb <<EOF
+        read -r wall kb user sys <<EOF
 $(tail -n 1 "$BENCH_OUT/time")
 EOF
         if [ -z "$best" ] || awk "BEGIN { exit !($wall < $best) }"; then
             best=$wall
             mem=$((kb / 1024))
+            other=$(awk "BEGIN { w = $wall > 0.01 ? $wall : 0.01; o = ($b1 - $b0 - $user - $sys) / w;
+                                 printf \"%.1f\", o < 0 ? 0 : o }")
         fi
         i=$((i + 1))
     done
-    eval "T_$name=$best M_$name=$mem"
+    eval "T_$name=$best M_$name=$mem O_$name=$other"
 }
 
 # ftlint with the given options and every file of the list as operands.
@@ -130,12 +140,13 @@ check() { awk "BEGIN { exit !($1) }" && echo "met" || echo "MISSED"; }
 R1=$(ratio "$T_j1" "$T_clang")
 RJ=$(ratio "$T_j1" "$T_jn")
 RW=$(ratio "$T_warm" "$T_jn")
-printf '\n  %-44s %8s %8s\n' "" "wall s" "peak MB"
-printf '  %-44s %8s %8s\n' "clang -fsyntax-only, file by file" "$T_clang" "$M_clang"
-printf '  %-44s %8s %8s\n' "ftlint -j1, no cache" "$T_j1" "$M_j1"
-printf '  %-44s %8s %8s\n' "ftlint -j$CPUS, no cache" "$T_jn" "$M_jn"
-printf '  %-44s %8s %8s\n' "ftlint -j$CPUS, filling an empty cache" "$T_fill" "$M_fill"
-printf '  %-44s %8s %8s\n' "ftlint -j$CPUS, warm cache (nothing changed)" "$T_warm" "$M_warm"
+printf '\n  %-44s %8s %8s %12s\n' "" "wall s" "peak MB" "other load"
+printf '  %-44s %8s %8s %12s\n' "clang -fsyntax-only, file by file" "$T_clang" "$M_clang" "$O_clang"
+printf '  %-44s %8s %8s %12s\n' "ftlint -j1, no cache" "$T_j1" "$M_j1" "$O_j1"
+printf '  %-44s %8s %8s %12s\n' "ftlint -j$CPUS, no cache" "$T_jn" "$M_jn" "$O_jn"
+printf '  %-44s %8s %8s %12s\n' "ftlint -j$CPUS, filling an empty cache" "$T_fill" "$M_fill" "$O_fill"
+printf '  %-44s %8s %8s %12s\n' "ftlint -j$CPUS, warm cache (nothing changed)" "$T_warm" "$M_warm" "$O_warm"
+echo "  (other load: CPUs other processes used during that run; a speed-up needs them idle)"
 echo
 echo "  -j1 / clang:         $R1   (target <= 0.2: $(check "$R1 <= 0.2"))"
 echo "  -j1 / -j$CPUS speed-up:   $RJ   (target >= 1.8 on 2 CPUs: $(check "$RJ >= 1.8"))"

@@ -53,8 +53,9 @@ static void note(const ftl_config *cfg, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Opens the cache (unless --no-cache) and the PCH store (unless --no-pch, or a lone file with
- * nowhere to keep its PCH: building one would cost more than it saves). */
+/* Opens the cache (unless --no-cache) and the PCH store: for parsing unless --no-pch or a lone
+ * file with nowhere to keep its PCH (building one would cost more than it saves), and with the
+ * cache in any case, which checks the PCH headers of stored results through it. */
 static void accel_open(const ftl_config *cfg, size_t nfiles, accel *a, ftl_run *run)
 {
     memset(a, 0, sizeof *a);
@@ -71,7 +72,7 @@ static void accel_open(const ftl_config *cfg, size_t nfiles, accel *a, ftl_run *
             note(cfg, "result cache disabled: cannot create '%s': %s (use --cache-dir DIR or "
                  "--no-cache)", dir, strerror(errno));
     }
-    if (!cfg->no_pch && (pchdir || nfiles >= 2)) {
+    if (pchdir || (!cfg->no_pch && nfiles >= 2)) {
         a->pch = ftl_pch_new(pchdir, a->memo, &err);
         if (!a->pch && pchdir) {
             free(err);
@@ -92,7 +93,7 @@ static void accel_open(const ftl_config *cfg, size_t nfiles, accel *a, ftl_run *
     free(pchdir);
     run->cache_used = a->cache != NULL;
     run->cache_dir = a->cache ? ftl_xstrdup(dir) : NULL;
-    run->pch_used = a->pch != NULL;
+    run->pch_used = a->pch && !cfg->no_pch;
 }
 
 static void accel_close(accel *a, ftl_run *run)
@@ -121,8 +122,8 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
 
     accel a;
     accel_open(cfg, n, &a, run);
-    ftl_analyze_files(cfg, &run->list.files, cfg->jobs ? cfg->jobs : ftl_online_cpus(), a.pch,
-                      a.cache, run->files, per);
+    ftl_analyze_files(cfg, &run->list.files, cfg->jobs ? cfg->jobs : ftl_online_cpus(),
+                      cfg->no_pch ? NULL : a.pch, a.cache, run->files, per);
     accel_close(&a, run);
 
     /* In file order, whatever thread analysed what: the de-duplication below keeps the same

@@ -33,7 +33,7 @@ static const opt options[] = {
     {"list-rules", 0, NULL, OPT_LIST_RULES, "list the rules and exit"},
     {"explain", 0, "RULE", OPT_EXPLAIN, "print the documentation of RULE and exit"},
     {"quiet", 'q', NULL, OPT_QUIET, "print only the finding lines, no source excerpt or summary"},
-    {"verbose", 'v', NULL, OPT_VERBOSE, "also print each file's compiler errors"},
+    {"verbose", 'v', NULL, OPT_VERBOSE, "also print each file's compiler errors and cache statistics"},
     {"color", 0, "WHEN", OPT_COLOR, "colour the output: auto, always or never (default auto)"},
     {"jobs", 'j', "N", OPT_JOBS, "analyse N files at a time (default: one per CPU)"},
     {"cache-dir", 0, "DIR", OPT_CACHE_DIR, "keep the result cache in DIR (default .ftlint_cache)"},

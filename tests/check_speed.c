@@ -253,14 +253,21 @@ START_TEST(pch_keyed_on_arguments)
     char *pa = analyse(&plain, &a, path, &n), *fa = analyse(&fast, &a, path, NULL);
     char *pb = analyse(&plain, &b, path, NULL), *fb = analyse(&fast, &b, path, NULL);
     char *fa2 = analyse(&fast, &a, path, NULL);
+    /* -U Py_GIL_DISABLED: the default build, its own PCH. */
+    a.gil_disabled = false;
+    char *pu = analyse(&plain, &a, path, NULL), *fu = analyse(&fast, &a, path, NULL);
+    a.gil_disabled = true;
     ck_assert_uint_eq(n, 2);
     ck_assert_str_eq(pa, fa);
     ck_assert_str_eq(pb, fb);
     ck_assert_str_eq(fa, fa2);
+    ck_assert_str_eq(pu, fu);
     ftl_pch_stats st;
     ftl_pch_get_stats(pch, &st);
-    ck_assert_uint_eq(st.built, 2);
-    ck_assert_uint_eq(st.with_pch, 3);
+    ck_assert_uint_eq(st.built, 3);
+    ck_assert_uint_eq(st.with_pch, 4);
+    free(pu);
+    free(fu);
     free(pa);
     free(fa);
     free(pb);
