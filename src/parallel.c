@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* clang's parser and our recursive walk need the stack a main thread gets. */
-#define WORKER_STACK (8u << 20)
+/* Syntax trees can be very deep and both clang and the walk recurse over them: workers get a
+ * large stack (address space only; pages are used as touched), less when the system refuses. */
+#define WORKER_STACK ((size_t)1 << 30)
+#define WORKER_STACK_MIN ((size_t)8 << 20)
 
 typedef struct shared {
     const ftl_config *cfg;
@@ -60,15 +62,23 @@ void ftl_analyze_files(const ftl_config *cfg, const ftl_strv *files, unsigned jo
         jobs = (unsigned)files->n;
     pthread_t *tids = jobs > 1 ? ftl_xcalloc(jobs - 1, sizeof *tids) : NULL;
     unsigned started = 0;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, WORKER_STACK);
     /* The calling thread is one of the workers. If a thread cannot be created, the others
      * (at least this one) simply take its files. */
-    for (unsigned t = 0; t + 1 < jobs; t++)
-        if (pthread_create(&tids[started], &attr, work, &sh) == 0)
-            started++;
-    pthread_attr_destroy(&attr);
+    for (unsigned t = 0; t + 1 < jobs; t++) {
+        for (size_t stack = WORKER_STACK; stack >= WORKER_STACK_MIN; stack /= 2) {
+            pthread_attr_t attr;
+            if (pthread_attr_init(&attr) != 0)
+                break;
+            int rc = pthread_attr_setstacksize(&attr, stack);
+            if (rc == 0)
+                rc = pthread_create(&tids[started], &attr, work, &sh);
+            pthread_attr_destroy(&attr);
+            if (rc == 0) {
+                started++;
+                break;
+            }
+        }
+    }
     work(&sh);
     for (unsigned t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
