@@ -397,7 +397,7 @@ bool ftl_cache_get(ftl_cache *c, CXIndex index, const char *path, const ftl_strv
         count(c, &c->stats.misses);
         return false;
     }
-    cJSON *root = cJSON_ParseWithLength(json, n);
+    cJSON *root = ftl_json_parse(json, n);
     free(json);
     bool hit = false, invalid = true;
     if (!cJSON_IsObject(root) || !str_is(root, "format", ENTRY_FORMAT) ||

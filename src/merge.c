@@ -144,7 +144,7 @@ fail:
 
 bool ftl_merge_json(const char *text, size_t len, const char *name, ftl_run *run, char **err)
 {
-    cJSON *doc = cJSON_ParseWithLength(text, len);
+    cJSON *doc = ftl_json_parse(text, len);
     ftl_findings got = {0};
     ftl_file_result *files = NULL;
     size_t nfiles = 0, capfiles = 0;

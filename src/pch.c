@@ -7,6 +7,7 @@
  * and the file parsed plainly. */
 #include "pch.h"
 #include "fsio.h"
+#include "runjson.h"
 #include "util.h"
 
 #include <cJSON.h>
@@ -301,7 +302,7 @@ static bool read_manifest(ftl_pch *p, const char *key, char deps_id[FTL_HEX_LEN]
     free(path);
     if (!text)
         return false;
-    cJSON *root = cJSON_ParseWithLength(text, len);
+    cJSON *root = ftl_json_parse(text, len);
     free(text);
     deplist d = {0};
     bool ok = false;

@@ -5,9 +5,21 @@
 #include "util.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The one piece of shared mutable state: a lock, not analysis state. */
+static pthread_mutex_t json_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+cJSON *ftl_json_parse(const char *text, size_t len)
+{
+    pthread_mutex_lock(&json_parse_lock);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    pthread_mutex_unlock(&json_parse_lock);
+    return doc;
+}
 
 static const char *severity_name(enum ftl_severity s)
 {

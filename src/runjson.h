@@ -19,6 +19,10 @@ void ftl_finding_release(ftl_finding *f);
 cJSON *ftl_file_result_to_json(const ftl_file_result *r);
 bool ftl_file_result_from_json(const cJSON *o, ftl_file_result *r);
 
+/* cJSON_ParseWithLength for any thread: cJSON records parse errors in a global, so parses are
+ * serialised. Caller frees with cJSON_Delete; NULL when text is not JSON. */
+cJSON *ftl_json_parse(const char *text, size_t len);
+
 /* "error", "warning" or "note" to the severity; false for anything else. */
 bool ftl_severity_from_name(const char *s, enum ftl_severity *out);
 #endif
