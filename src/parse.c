@@ -130,8 +130,8 @@ void ftl_analyze_file_in(const ftl_worker *w, const ftl_config *cfg, const char 
     unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
     ftl_pch_ref pch_used = {{0}, {0}};
     enum CXErrorCode ec =
-        w->pch ? ftl_pch_parse(w->pch, w->index, path, &args, PRELUDE_PATH, ftl_prelude_text,
-                               unsaved, 2, opts, &tu, &pch_used)
+        w->pch ? ftl_pch_parse(w->pch, w->index, false, path, &args, PRELUDE_PATH,
+                               ftl_prelude_text, unsaved, 2, opts, &tu, &pch_used)
                : clang_parseTranslationUnit2(w->index, path, (const char *const *)args.v,
                                              (int)args.n, unsaved, 2, opts, &tu);
     if (ec != CXError_Success || !tu) {

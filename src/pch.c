@@ -127,51 +127,86 @@ static bool starts(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Finds `-include PRELUDE` and the language (`-x c` or `-x c++`). False when a PCH could not be
- * provably equivalent: anything included before the prelude, a user PCH or modules, options
- * that pass arguments through unseen (-Xclang), no language or several. */
-static bool analyse_args(const ftl_strv *args, const char *prelude_path, size_t *inc_at,
-                         size_t *lang_at)
+static bool has_suffix(const char *s, const char *suf)
 {
-    *inc_at = *lang_at = SIZE_MAX;
-    for (size_t i = 0; i < args->n; i++) {
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* The language clang gives a main file without -x, when it is C or C++; NULL otherwise. */
+static const char *language_of(const char *path)
+{
+    if (has_suffix(path, ".c"))
+        return "c";
+    static const char *const cxx[] = {".cc", ".cpp", ".cxx", ".C", ".c++", ".CC", ".cp", NULL};
+    for (const char *const *e = cxx; *e; e++)
+        if (has_suffix(path, *e))
+            return "c++";
+    return NULL;
+}
+
+/* How a file's arguments relate to the prelude. */
+typedef struct argscan {
+    size_t first;                /* 1 when args[0] is the compiler (full argv), else 0 */
+    size_t inc_at;               /* index of "-include" before the prelude */
+    size_t lang_at;              /* index of the value after "-x", or SIZE_MAX when absent */
+    const char *lang;            /* "c" or "c++" */
+} argscan;
+
+/* Finds `-include PRELUDE` and the language (one `-x c` or `-x c++`, or without -x the file's
+ * extension). False when a PCH could not be provably equivalent: anything included before the
+ * prelude, a user PCH or modules, options that pass arguments through unseen (-Xclang), another
+ * language, several -x. */
+static bool analyse_args(const ftl_strv *args, bool full_argv, const char *path,
+                         const char *prelude_path, argscan *sc)
+{
+    sc->first = full_argv ? 1 : 0;
+    sc->inc_at = sc->lang_at = SIZE_MAX;
+    sc->lang = NULL;
+    for (size_t i = sc->first; i < args->n; i++) {
         const char *a = args->v[i];
         if (strcmp(a, "-x") == 0) {
-            if (*lang_at != SIZE_MAX || i + 1 >= args->n)
+            if (sc->lang_at != SIZE_MAX || i + 1 >= args->n)
                 return false;
             const char *l = args->v[i + 1];
             if (strcmp(l, "c") != 0 && strcmp(l, "c++") != 0)
                 return false;
-            *lang_at = ++i;
+            sc->lang = l;
+            sc->lang_at = ++i;
             continue;
         }
         if (starts(a, "-x") || starts(a, "--language") || starts(a, "-Xclang") ||
             starts(a, "-include-pch") || starts(a, "-fmodule") || starts(a, "-fpch") ||
-            starts(a, "-emit"))
+            starts(a, "-emit") || starts(a, "--driver-mode"))
             return false;
-        if (strcmp(a, "-include") == 0 && i + 1 < args->n && *inc_at == SIZE_MAX) {
+        if (strcmp(a, "-include") == 0 && i + 1 < args->n && sc->inc_at == SIZE_MAX) {
             if (strcmp(args->v[i + 1], prelude_path) != 0)
                 return false;            /* another file first */
-            *inc_at = i++;
+            sc->inc_at = i++;
             continue;
         }
         if (starts(a, "-include") || starts(a, "--include") || starts(a, "-imacros") ||
             starts(a, "--imacros")) {
-            if (*inc_at == SIZE_MAX)
+            if (sc->inc_at == SIZE_MAX)
                 return false;
             if (strcmp(a, "-include") == 0 || strcmp(a, "-imacros") == 0)
                 i++;                     /* after the prelude: the same either way */
         }
     }
-    return *inc_at != SIZE_MAX && *lang_at != SIZE_MAX;
+    if (!sc->lang)
+        sc->lang = language_of(path);
+    return sc->inc_at != SIZE_MAX && sc->lang != NULL;
 }
 
-static void compute_key(const ftl_pch *p, const ftl_strv *args, const char *prelude_path,
-                        const char *prelude_text, unsigned options, char key[FTL_HEX_LEN])
+static void compute_key(const ftl_pch *p, const ftl_strv *args, const argscan *sc,
+                        const char *prelude_path, const char *prelude_text, unsigned options,
+                        char key[FTL_HEX_LEN])
 {
     ftl_sha256 s;
     ftl_sha256_init(&s);
     ftl_sha256_field(&s, MANIFEST_FORMAT);
+    ftl_sha256_field(&s, sc->lang);
+    ftl_sha256_field(&s, sc->first ? "full-argv" : "args");
     ftl_sha256_field(&s, FTLINT_VERSION);
     ftl_sha256_field(&s, p->clang_version);
     ftl_sha256_field(&s, p->cwd);
@@ -338,10 +373,21 @@ done:
 
 /* ---- building and loading ------------------------------------------------------------------- */
 
+static enum CXErrorCode parse(CXIndex index, bool full_argv, const char *path,
+                              const ftl_strv *args, struct CXUnsavedFile *unsaved,
+                              unsigned nunsaved, unsigned options, CXTranslationUnit *tu)
+{
+    const char *const *v = (const char *const *)args->v;
+    return full_argv ? clang_parseTranslationUnit2FullArgv(index, path, v, (int)args->n, unsaved,
+                                                           nunsaved, options, tu)
+                     : clang_parseTranslationUnit2(index, path, v, (int)args->n, unsaved,
+                                                   nunsaved, options, tu);
+}
+
 /* Builds KEY.pch and KEY.json from the prelude parsed as a header with bargs. */
-static bool build(ftl_pch *p, const char *key, CXIndex index, const ftl_strv *bargs,
-                  const char *prelude_path, const char *prelude_text, unsigned options,
-                  char deps_id[FTL_HEX_LEN])
+static bool build(ftl_pch *p, const char *key, CXIndex index, bool full_argv,
+                  const ftl_strv *bargs, const char *prelude_path, const char *prelude_text,
+                  unsigned options, char deps_id[FTL_HEX_LEN])
 {
     struct CXUnsavedFile u = {prelude_path, prelude_text, (unsigned long)strlen(prelude_text)};
     CXTranslationUnit tu = NULL;
@@ -350,9 +396,7 @@ static bool build(ftl_pch *p, const char *key, CXIndex index, const ftl_strv *ba
     bool ok = false;
     /* Incomplete: a prefix of a translation unit, as `clang -emit-pch` builds it. */
     unsigned o = options | CXTranslationUnit_ForSerialization | CXTranslationUnit_Incomplete;
-    enum CXErrorCode ec = clang_parseTranslationUnit2(index, prelude_path,
-                                                      (const char *const *)bargs->v,
-                                                      (int)bargs->n, &u, 1, o, &tu);
+    enum CXErrorCode ec = parse(index, full_argv, prelude_path, bargs, &u, 1, o, &tu);
     if (ec != CXError_Success || !tu)
         goto done;
     unsigned nd = clang_getNumDiagnostics(tu);
@@ -437,19 +481,20 @@ static void drop_from_disk(ftl_pch *p, const char *key)
     free(b);
 }
 
-enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, const char *path, const ftl_strv *args,
-                               const char *prelude_path, const char *prelude_text,
-                               struct CXUnsavedFile *unsaved, unsigned nunsaved, unsigned options,
-                               CXTranslationUnit *tu, ftl_pch_ref *used)
+enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, bool full_argv, const char *path,
+                               const ftl_strv *args, const char *prelude_path,
+                               const char *prelude_text, struct CXUnsavedFile *unsaved,
+                               unsigned nunsaved, unsigned options, CXTranslationUnit *tu,
+                               ftl_pch_ref *used)
 {
     memset(used, 0, sizeof *used);
     *tu = NULL;
-    size_t inc_at, lang_at;
+    argscan sc;
     slot *s = NULL;
     enum slot_state state = S_FAILED;
     char key[FTL_HEX_LEN], deps_id[FTL_HEX_LEN];
-    if (analyse_args(args, prelude_path, &inc_at, &lang_at)) {
-        compute_key(p, args, prelude_path, prelude_text, options, key);
+    if (analyse_args(args, full_argv, path, prelude_path, &sc)) {
+        compute_key(p, args, &sc, prelude_path, prelude_text, options, key);
         pthread_mutex_lock(&p->lock);
         s = slot_for(p, key);
         state = s->state;
@@ -463,21 +508,23 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, const char *path, cons
         bool from_disk = load(p, key, deps_id);
         bool ok = from_disk;
         if (!ok) {
+            /* The same arguments, the prelude as the main file, compiled as a header. */
             ftl_strv bargs = {0};
+            char *hdr = ftl_xasprintf("%s-header", sc.lang);
             for (size_t i = 0; i < args->n; i++) {
-                if (i == inc_at) {
+                if (i == sc.first && sc.lang_at == SIZE_MAX) {
+                    ftl_strv_push(&bargs, "-x");
+                    ftl_strv_push(&bargs, hdr);
+                }
+                if (i == sc.inc_at) {
                     i++;                 /* the prelude is the main file of the build */
                     continue;
                 }
-                if (i == lang_at) {
-                    char *h = ftl_xasprintf("%s-header", args->v[i]);
-                    ftl_strv_push(&bargs, h);
-                    free(h);
-                    continue;
-                }
-                ftl_strv_push(&bargs, args->v[i]);
+                ftl_strv_push(&bargs, i == sc.lang_at ? hdr : args->v[i]);
             }
-            ok = build(p, key, index, &bargs, prelude_path, prelude_text, options, deps_id);
+            free(hdr);
+            ok = build(p, key, index, full_argv, &bargs, prelude_path, prelude_text, options,
+                       deps_id);
             ftl_strv_free(&bargs);
         }
         pthread_mutex_lock(&p->lock);
@@ -499,7 +546,7 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, const char *path, cons
         ftl_strv cargs = {0};
         char *file = file_of(p, key, "pch");
         for (size_t i = 0; i < args->n; i++) {
-            if (i == inc_at) {
+            if (i == sc.inc_at) {
                 ftl_strv_push(&cargs, "-include-pch");
                 ftl_strv_push(&cargs, file);
                 i++;
@@ -507,9 +554,8 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, const char *path, cons
             }
             ftl_strv_push(&cargs, args->v[i]);
         }
-        enum CXErrorCode ec = clang_parseTranslationUnit2(index, path, (const char *const *)cargs.v,
-                                                          (int)cargs.n, unsaved, nunsaved, options,
-                                                          tu);
+        enum CXErrorCode ec = parse(index, full_argv, path, &cargs, unsaved, nunsaved, options,
+                                    tu);
         ftl_strv_free(&cargs);
         free(file);
         if (ec == CXError_Success && *tu && !pch_load_failed(*tu)) {
@@ -536,8 +582,7 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, const char *path, cons
     pthread_mutex_lock(&p->lock);
     p->stats.plain++;
     pthread_mutex_unlock(&p->lock);
-    return clang_parseTranslationUnit2(index, path, (const char *const *)args->v, (int)args->n,
-                                       unsaved, nunsaved, options, tu);
+    return parse(index, full_argv, path, args, unsaved, nunsaved, options, tu);
 }
 
 bool ftl_pch_ref_current(ftl_pch *p, const ftl_pch_ref *ref)

@@ -30,17 +30,19 @@ typedef struct ftl_pch_stats {
 ftl_pch *ftl_pch_new(const char *dir, ftl_hashmemo *memo, char **err);
 void ftl_pch_free(ftl_pch *p);
 
-/* Parses path like clang_parseTranslationUnit2(index, path, args, unsaved, options), except that
- * the prelude (`-include prelude_path`, whose text is prelude_text) is read from a PCH built
- * for exactly these arguments, when that is provably the same: the prelude is the first file
- * included, the language is given by one `-x c` or `-x c++`, the PCH built without errors and
- * its headers are unchanged. In every other case, and whenever the PCH fails to load, it parses
- * plainly. *used says which PCH was used (key "" for none). Thread-safe: while one thread
- * builds a PCH, others parse plainly rather than wait. */
-enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, const char *path, const ftl_strv *args,
-                               const char *prelude_path, const char *prelude_text,
-                               struct CXUnsavedFile *unsaved, unsigned nunsaved, unsigned options,
-                               CXTranslationUnit *tu, ftl_pch_ref *used);
+/* Parses path like clang_parseTranslationUnit2(index, path, args, unsaved, options) (or, with
+ * full_argv, clang_parseTranslationUnit2FullArgv: args[0] is the compiler), except that the
+ * prelude (`-include prelude_path`, whose text is prelude_text) is read from a PCH built for
+ * exactly these arguments and language, when that is provably the same: the prelude is the
+ * first file included, the language is C or C++ (one -x, or the file's extension), the PCH
+ * built without errors and its headers are unchanged. In every other case, and whenever the
+ * PCH fails to load, it parses plainly. *used says which PCH was used (key "" for none).
+ * Thread-safe: while one thread builds a PCH, others parse plainly rather than wait. */
+enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, bool full_argv, const char *path,
+                               const ftl_strv *args, const char *prelude_path,
+                               const char *prelude_text, struct CXUnsavedFile *unsaved,
+                               unsigned nunsaved, unsigned options, CXTranslationUnit *tu,
+                               ftl_pch_ref *used);
 
 /* True when the headers behind ref are unchanged on disk (its manifest is read and checked
  * once per run). Used to validate cached results computed with that PCH. */

@@ -8,6 +8,7 @@
 #include "driver.h"
 #include "fsio.h"
 #include "pch.h"
+#include "prelude.inc"
 #include "pyinclude.h"
 #include "runjson.h"
 #include "shard.h"
@@ -387,6 +388,113 @@ START_TEST(pch_corruption_survived)
     }
     free(want);
     config_free(&cfg);
+    ftl_remove_tree(dir);
+}
+END_TEST
+
+/* What a translation unit says about its main file: every diagnostic and every cursor at
+ * the top level and one below (kind, spelling, line), as text. Caller frees. */
+typedef struct tu_text {
+    ftl_buf b;
+    CXFile main;
+    int depth;
+} tu_text;
+
+static enum CXChildVisitResult tu_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+    (void)parent;
+    tu_text *t = d;
+    CXFile f;
+    unsigned line;
+    clang_getFileLocation(clang_getCursorLocation(c), &f, &line, NULL, NULL);
+    if (!f || !clang_File_isEqual(f, t->main))
+        return CXChildVisit_Continue;
+    char *sp = ftl_cxstr(clang_getCursorSpelling(c));
+    ftl_buf_printf(&t->b, "%d %d %s %u\n", t->depth, (int)clang_getCursorKind(c), sp, line);
+    free(sp);
+    if (t->depth < 1) {
+        t->depth++;
+        clang_visitChildren(c, tu_visit, t);
+        t->depth--;
+    }
+    return CXChildVisit_Continue;
+}
+
+static char *tu_dump(CXTranslationUnit tu, const char *path)
+{
+    tu_text t = {{0}, clang_getFile(tu, path), 0};
+    unsigned n = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        char *s = ftl_cxstr(clang_formatDiagnostic(d, clang_defaultDiagnosticDisplayOptions()));
+        ftl_buf_printf(&t.b, "diag %s\n", s);
+        free(s);
+        clang_disposeDiagnostic(d);
+    }
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), tu_visit, &t);
+    return ftl_buf_steal(&t.b);
+}
+
+/* Compilation-database commands are parsed with the compiler as args[0] and no -x: the PCH
+ * follows the file's language (C and C++ get their own) and parses the same. */
+START_TEST(pch_full_argv_mode)
+{
+    char dir[] = "/tmp/ftlint-check-pchargv-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *pyinc = ftl_find_python_include();
+    const char *files[] = {"tests/data/speed/limited_api.c", "fixtures/borrowed-ref/cxx.cpp"};
+    CXIndex index = clang_createIndex(1, 0);
+    ftl_hashmemo *memo = ftl_hashmemo_new();
+    char *err = NULL;
+    ftl_pch *pch = ftl_pch_new(dir, memo, &err);
+    const char *prelude = "/ftlint-virtual/ftlint_prelude.h";
+    for (size_t k = 0; k < 2; k++) {
+        ftl_strv args = {0};
+        ftl_strv_push(&args, "/usr/bin/cc");
+        ftl_strv_push(&args, "-w");
+        ftl_strv_push(&args, "-ferror-limit=0");
+        ftl_strv_push(&args, "-DPy_GIL_DISABLED=1");
+        if (pyinc) {
+            ftl_strv_push(&args, "-isystem");
+            ftl_strv_push(&args, pyinc);
+        }
+        ftl_strv_push(&args, "-include");
+        ftl_strv_push(&args, prelude);
+        size_t len;
+        char *text = ftl_read_file(files[k], &len);
+        struct CXUnsavedFile u[2] = {
+            {prelude, ftl_prelude_text, (unsigned long)strlen(ftl_prelude_text)},
+            {files[k], text, (unsigned long)len},
+        };
+        unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
+        CXTranslationUnit plain = NULL, fast = NULL;
+        ck_assert_int_eq(clang_parseTranslationUnit2FullArgv(index, files[k],
+                                                              (const char *const *)args.v,
+                                                              (int)args.n, u, 2, opts, &plain),
+                         CXError_Success);
+        ftl_pch_ref used;
+        ck_assert_int_eq(ftl_pch_parse(pch, index, true, files[k], &args, prelude,
+                                       ftl_prelude_text, u, 2, opts, &fast, &used),
+                         CXError_Success);
+        ck_assert_msg(used.key[0] != '\0', "%s: no PCH used", files[k]);
+        char *a = tu_dump(plain, files[k]), *b = tu_dump(fast, files[k]);
+        ck_assert_msg(strlen(a) > 100, "%s: nothing to compare:\n%s", files[k], a);
+        ck_assert_msg(strcmp(a, b) == 0, "%s differs:\n%s\n---\n%s", files[k], a, b);
+        free(a);
+        free(b);
+        clang_disposeTranslationUnit(plain);
+        clang_disposeTranslationUnit(fast);
+        free(text);
+        ftl_strv_free(&args);
+    }
+    ftl_pch_stats st;
+    ftl_pch_get_stats(pch, &st);
+    ck_assert_uint_eq(st.built, 2);      /* one for C, one for C++ */
+    ck_assert_uint_eq(st.with_pch, 2);
+    ftl_pch_free(pch);
+    ftl_hashmemo_free(memo);
+    clang_disposeIndex(index);
+    free(pyinc);
     ftl_remove_tree(dir);
 }
 END_TEST
@@ -826,6 +934,7 @@ int main(void)
     tcase_add_loop_test(tc, pch_gives_identical_results, 0, (int)sources.n);
     tcase_add_test(tc, pch_keyed_on_arguments);
     tcase_add_test(tc, pch_corruption_survived);
+    tcase_add_test(tc, pch_full_argv_mode);
     tcase_add_test(tc, jobs_output_identical);
     tcase_add_test(tc, no_mutable_static_state);
     tcase_add_test(tc, cache_warm_run_identical_and_parses_nothing);
