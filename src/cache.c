@@ -29,7 +29,6 @@
 
 struct ftl_cache {
     char *dir;
-    const ftl_config *cfg;
     ftl_hashmemo *memo;
     ftl_pch *pch;
     char identity[FTL_HEX_LEN];
@@ -114,7 +113,6 @@ ftl_cache *ftl_cache_open(const char *dir, const ftl_config *cfg, ftl_hashmemo *
     ensure_file(dir, "CACHEDIR.TAG", cachedir_tag);
     ensure_file(dir, ".gitignore", "# created by ftlint: never commit the cache\n*\n");
     c->dir = ftl_xstrdup(dir);
-    c->cfg = cfg;
     c->memo = memo;
     c->pch = pch;
     hash_config(cfg, c->config);

@@ -21,8 +21,8 @@ typedef struct ftl_cache_stats {
     size_t write_failed;     /* entries that could not be written */
 } ftl_cache_stats;
 
-/* Opens (creating) the cache in dir for runs configured by cfg (borrowed, must outlive the
- * cache). memo and pch (borrowed, pch may be NULL) validate dependencies. Returns NULL and sets
+/* Opens (creating) the cache in dir for runs configured by cfg (read now, not kept). memo and
+ * pch (borrowed, pch may be NULL) validate dependencies. Returns NULL and sets
  * *err (caller frees) when dir cannot be created or the ftlint executable cannot be identified.
  * Call on the main thread; close after every worker finished. */
 ftl_cache *ftl_cache_open(const char *dir, const ftl_config *cfg, ftl_hashmemo *memo, ftl_pch *pch,

@@ -1,10 +1,12 @@
 /* pch.c: the precompiled-header store. A PCH of the prelude is keyed on everything that can
- * change how it reads: the libclang version, the ftlint version, the prelude text, every clang
- * argument (-D/-U/-I/-std/-x, the Python include directory, Py_GIL_DISABLED...), the parse
- * options and the working directory (relative -I paths). On disk each key has KEY.pch and a
- * manifest KEY.json listing the headers it was built from with their SHA-256, and the PCH's own
- * SHA-256; a PCH is used only after both are checked, and a PCH that fails to load is dropped
- * and the file parsed plainly. */
+ * change how it reads: the libclang version, the ftlint version, the prelude text, the language,
+ * every clang argument (-D/-U/-I/-std, the Python include directory, Py_GIL_DISABLED...), the
+ * parse options and the working directory (relative -I paths). On disk each key has KEY.pch and
+ * a manifest KEY.json listing the headers it was built from with their SHA-256, and the PCH's
+ * own SHA-256; a PCH is used only after both are checked, and a PCH that fails to load is
+ * dropped and the file parsed plainly. The manifest is what makes reuse safe: clang checks a
+ * PCH's headers only lazily (a changed header whose declarations a file does not touch goes
+ * unnoticed), and never by content. */
 #include "pch.h"
 #include "fsio.h"
 #include "runjson.h"
@@ -27,7 +29,6 @@ enum slot_state { S_EMPTY, S_BUILDING, S_READY, S_FAILED };
 typedef struct slot {
     char key[FTL_HEX_LEN];
     enum slot_state state;
-    bool from_disk;              /* READY because a verified PCH was found on disk */
     char deps_id[FTL_HEX_LEN];   /* READY: the headers behind the PCH in use */
     bool manifest_checked;       /* for ftl_pch_ref_current: the manifest on disk was read */
     bool manifest_current;
@@ -529,7 +530,6 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, bool full_argv, const 
         }
         pthread_mutex_lock(&p->lock);
         s->state = ok ? S_READY : S_FAILED;
-        s->from_disk = from_disk;
         if (ok)
             memcpy(s->deps_id, deps_id, FTL_HEX_LEN);
         if (from_disk)

@@ -748,6 +748,25 @@ START_TEST(shards_add_up)
 }
 END_TEST
 
+/* The other way to combine shards: their caches, copied together, make a full run that parses
+ * nothing and prints exactly what one run prints. */
+START_TEST(shard_caches_combine)
+{
+    char *out = shell_out(
+        "d=$(mktemp -d) && P='fixtures examples tests/data/speed' && "
+        "./ftlint -q --cache-dir $d/c1 --shard 1/2 $P > /dev/null 2>&1; "
+        "./ftlint -q --cache-dir $d/c2 --shard 2/2 $P > /dev/null 2>&1; "
+        "mkdir $d/all && cp -r $d/c1/. $d/c2/. $d/all/ && "
+        "./ftlint --cache-dir $d/all --color never $P > $d/combined 2>&1; "
+        "./ftlint --no-cache --color never $P > $d/plain 2>&1; "
+        "cmp $d/combined $d/plain && echo SAME; "
+        "./ftlint --cache-dir $d/all -v $P 2>&1 >/dev/null | grep '^ftlint: cache' | "
+        "sed 's/.*: //'; rm -rf $d");
+    ck_assert_str_eq(out, "SAME\n13 of 13 results reused\n");
+    free(out);
+}
+END_TEST
+
 /* The JSON report layout (version 1) of --format json, as the formatter writes it (see man
  * ftlint, FORMATS): written here from a run so that merge can be tested end to end. Only the
  * keys merge reads; the formatter itself is tested with the formats. */
@@ -946,6 +965,7 @@ int main(void)
     tcase_add_test(tc, cache_unwritable_is_a_note);
     tcase_add_test(tc, shard_option_parsing);
     tcase_add_test(tc, shards_add_up);
+    tcase_add_test(tc, shard_caches_combine);
     tcase_add_test(tc, merge_equals_unsharded_run);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
