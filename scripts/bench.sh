@@ -89,33 +89,27 @@ busy() {
     awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
 }
 
-# measure NAME SETUP CMD...: best wall time (s) over BENCH_REPEAT runs, with that run's peak
-# RSS (MB) and the CPUs other processes kept busy meanwhile (the machine may be shared: a
-# speed-up needs idle CPUs). SETUP runs (untimed) before each.
+# measure NAME SETUP CMD...: one timed run of CMD (SETUP runs first, untimed); keeps, per NAME,
+# the best wall time (s) with that run's peak RSS (MB) and the CPUs other processes kept busy
+# meanwhile (the machine may be shared: a speed-up needs idle CPUs).
 measure() {
     name=$1 setup=$2
     shift 2
-    best=""
-    i=0
-    while [ "$i" -lt "$BENCH_REPEAT" ]; do
-        sh -c "$setup"
-        b0=$(busy)
-        "$TIME" -f '%e %M %U %S' -o "$BENCH_OUT/time" "$@" > /dev/null 2>&1 || true
-        b1=$(busy)
-        # (GNU time writes "Command exited with non-zero status 1" first when ftlint found
-        # something.)
-        read -r wall kb user sys <<EOF
+    sh -c "$setup"
+    b0=$(busy)
+    "$TIME" -f '%e %M %U %S' -o "$BENCH_OUT/time" "$@" > /dev/null 2>&1 || true
+    b1=$(busy)
+    # (GNU time writes "Command exited with non-zero status 1" first when ftlint found
+    # something.)
+    read -r wall kb user sys <<EOF
 $(tail -n 1 "$BENCH_OUT/time")
 EOF
-        if [ -z "$best" ] || awk "BEGIN { exit !($wall < $best) }"; then
-            best=$wall
-            mem=$((kb / 1024))
-            other=$(awk "BEGIN { w = $wall > 0.01 ? $wall : 0.01; o = ($b1 - $b0 - $user - $sys) / w;
-                                 printf \"%.1f\", o < 0 ? 0 : o }")
-        fi
-        i=$((i + 1))
-    done
-    eval "T_$name=$best M_$name=$mem O_$name=$other"
+    eval "best=\${T_$name:-}"
+    if [ -z "$best" ] || awk "BEGIN { exit !($wall < $best) }"; then
+        other=$(awk "BEGIN { w = $wall > 0.01 ? $wall : 0.01; o = ($b1 - $b0 - $user - $sys) / w;
+                             printf \"%.1f\", o < 0 ? 0 : o }")
+        eval "T_$name=$wall M_$name=$((kb / 1024)) O_$name=$other"
+    fi
 }
 
 # ftlint with the given options and every file of the list as operands.
@@ -127,13 +121,23 @@ EOF
 chmod +x "$BENCH_OUT/ftlint-all.sh"
 FT=$BENCH_OUT/ftlint-all.sh
 CACHE=$BENCH_OUT/cache
+
 echo "ftlint benchmark: $WHAT"
 echo "  $NFILES files, $NLINES lines; $CPUS CPUs; Python headers $PYINC; best of $BENCH_REPEAT"
-measure clang true "$BENCH_OUT/clang-all.sh"
-measure j1 true "$FT" --no-cache -j 1
-measure jn true "$FT" --no-cache -j "$CPUS"
-measure fill "rm -rf '$CACHE'" "$FT" --cache-dir "$CACHE" -j "$CPUS"
-measure warm true "$FT" --cache-dir "$CACHE" -j "$CPUS"
+# ftlint first, -j1 and -jN alternating, so that both meet the same load; clang last.
+i=0
+while [ "$i" -lt "$BENCH_REPEAT" ]; do
+    measure j1 true "$FT" --no-cache -j 1
+    measure jn true "$FT" --no-cache -j "$CPUS"
+    measure fill "rm -rf '$CACHE'" "$FT" --cache-dir "$CACHE" -j "$CPUS"
+    measure warm true "$FT" --cache-dir "$CACHE" -j "$CPUS"
+    i=$((i + 1))
+done
+i=0
+while [ "$i" -lt "$BENCH_REPEAT" ]; do
+    measure clang true "$BENCH_OUT/clang-all.sh"
+    i=$((i + 1))
+done
 
 ratio() { awk "BEGIN { printf \"%.3f\", $1 / $2 }"; }
 check() { awk "BEGIN { exit !($1) }" && echo "met" || echo "MISSED"; }
