@@ -1,6 +1,7 @@
 # ftlint build. `make` builds ./ftlint, `make check` runs every test, `make demo` runs ftlint
-# on the bundled example extension. Missing Debian packages are installed first (only when
-# something is missing) by scripts/install-deps.sh, the one place the dependency list lives.
+# on the bundled example extension, `make bench` measures speed. Missing Debian packages are
+# installed first (only when something is missing) by scripts/install-deps.sh, the one place
+# the dependency list lives.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -76,6 +77,12 @@ check: ftlint $(TESTS)
 demo: ftlint
 	@echo "== ftlint examples/demo (the bundled example extension)"
 	-./ftlint examples/demo
+
+# Speed and memory against clang -fsyntax-only, on a generated corpus or BENCH_DIR=path
+# (BENCH_FILES, BENCH_REPEAT, BENCH_FLAGS: see scripts/bench.sh). A measurement, not a test.
+bench: ftlint
+	FTLINT=./ftlint CLANG=$(shell $(LLVM_CONFIG) --bindir)/clang BENCH_OUT=$(BUILD)/bench \
+		scripts/bench.sh
 
 install: ftlint
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

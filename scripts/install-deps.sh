@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # Prefer the newest libclang Debian ships; fall back to the distribution default (14+).
 LLVM_PKGS_NEW="libclang-19-dev llvm-19-dev clang-19 libclang-rt-19-dev"
 LLVM_PKGS_OLD="libclang-dev llvm-dev clang libclang-rt-dev"
-PKGS="libcjson-dev check pkg-config python3-dev python3 python3-jsonschema make gcc patch git valgrind pre-commit"
+PKGS="libcjson-dev check pkg-config python3-dev python3 python3-jsonschema make gcc patch git valgrind pre-commit time binutils"
 
 # The SARIF Multitool, pinned; tests/check_report.c runs the platform binary directly.
 MULTITOOL_PKG="@microsoft/sarif-multitool@5.7.0"

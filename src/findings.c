@@ -28,6 +28,39 @@ void ftl_findings_free(ftl_findings *fs)
     fs->n = fs->cap = 0;
 }
 
+static int cmp_opt(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) : (a != NULL) - (b != NULL);
+}
+
+static int cmp_uint(unsigned long long a, unsigned long long b)
+{
+    return (a > b) - (a < b);
+}
+
+/* Every other field, so that the order is total: which of two duplicates survives, and where
+ * it lands, never depends on the order findings arrived in (threads, shards, the cache). Of
+ * two spellings of the same file's path, the shorter comes first ("a.c" before "./a.c"). */
+static int cmp_rest(const ftl_finding *x, const ftl_finding *y)
+{
+    int c;
+    if ((c = cmp_uint(strlen(x->path), strlen(y->path))) || (c = strcmp(x->path, y->path)) ||
+        (c = strcmp(x->key, y->key)) ||
+        (c = cmp_uint(x->end_line, y->end_line)) || (c = cmp_uint(x->end_col, y->end_col)) ||
+        (c = cmp_uint(x->offset, y->offset)) || (c = cmp_uint(x->end_offset, y->end_offset)) ||
+        (c = cmp_uint(x->severity, y->severity)) || (c = cmp_opt(x->help, y->help)) ||
+        (c = cmp_opt(x->function, y->function)) || (c = cmp_uint(x->line_hash, y->line_hash)) ||
+        (c = cmp_uint(x->nedits, y->nedits)))
+        return c;
+    for (size_t i = 0; i < x->nedits; i++) {
+        const ftl_edit *a = &x->edits[i], *b = &y->edits[i];
+        if ((c = cmp_uint(a->begin, b->begin)) || (c = cmp_uint(a->end, b->end)) ||
+            (c = strcmp(a->replacement, b->replacement)) || (c = cmp_uint(a->safe, b->safe)))
+            return c;
+    }
+    return 0;
+}
+
 static int cmp_where(const ftl_finding *x, const ftl_finding *y, bool by_key)
 {
     int c = by_key ? strcmp(x->key, y->key) : strcmp(x->path, y->path);
@@ -40,7 +73,10 @@ static int cmp_where(const ftl_finding *x, const ftl_finding *y, bool by_key)
     c = strcmp(x->rule->code, y->rule->code);
     if (c)
         return c;
-    return strcmp(x->message, y->message);
+    c = strcmp(x->message, y->message);
+    if (c)
+        return c;
+    return cmp_rest(x, y);
 }
 
 static int cmp_by_key(const void *a, const void *b)

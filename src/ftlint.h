@@ -25,6 +25,8 @@ void ftl_strv_push(ftl_strv *sv, const char *s);
 void ftl_strv_free(ftl_strv *sv);
 bool ftl_strv_contains(const ftl_strv *sv, const char *s);
 
+/* A field that changes findings without changing clang's arguments must also be hashed by
+ * hash_config() in src/cache.c, or the result cache would reuse results computed without it. */
 typedef struct ftl_config {
     ftl_strv paths;          /* PATH arguments, as given */
     ftl_strv clang_args;     /* -I/-D/-U/--std translated into clang arguments, in order */
@@ -51,6 +53,13 @@ typedef struct ftl_config {
     size_t nlock_pairs;
     unsigned min_python;         /* oldest supported Python as 0xMMmm0000 (PY_VERSION_HEX), 0 unset */
     struct ftl_project *project; /* per-path ignores, excludes, severities of .ftlint.json, or NULL */
+
+    /* How the run goes; none of these changes a finding. */
+    unsigned jobs;           /* -j: files analysed at once; 0: one per available CPU */
+    bool no_cache;           /* --no-cache */
+    char *cache_dir;         /* --cache-dir; NULL: .ftlint_cache in the working directory */
+    bool no_pch;             /* --no-pch: parse Python.h for every file */
+    unsigned shard_k, shard_n;  /* --shard K/N (K from 1); shard_n 0: every file */
 } ftl_config;
 
 /* ---- findings ------------------------------------------------------------------------------ */

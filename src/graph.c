@@ -168,3 +168,58 @@ void ftl_graph_call(ftl_ctx *ctx, const char *caller, const char *callee, bool l
     size_t c = node(ctx->graph, caller);
     add_call(ctx->graph, node(ctx->graph, callee), c, locked);
 }
+
+/* ---- the result cache keeps each file's graph ---------------------------------------------- */
+
+cJSON *ftl_graph_to_json(const ftl_graph *g)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; g && i < g->n; i++) {
+        const gnode *n = &g->v[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "key", n->key);
+        cJSON_AddBoolToObject(o, "root", n->root);
+        cJSON_AddBoolToObject(o, "address_taken", n->address_taken);
+        cJSON *calls = cJSON_AddArrayToObject(o, "callers");
+        for (size_t k = 0; k < n->ncalls; k++) {
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddStringToObject(c, "key", g->v[n->calls[k].caller].key);
+            cJSON_AddBoolToObject(c, "locked", n->calls[k].locked);
+            cJSON_AddItemToArray(calls, c);
+        }
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+ftl_graph *ftl_graph_from_json(const cJSON *arr)
+{
+    if (!cJSON_IsArray(arr))
+        return NULL;
+    ftl_graph *g = ftl_graph_new();
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr) {
+        const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "key"));
+        const cJSON *root = cJSON_GetObjectItemCaseSensitive(o, "root");
+        const cJSON *addr = cJSON_GetObjectItemCaseSensitive(o, "address_taken");
+        const cJSON *calls = cJSON_GetObjectItemCaseSensitive(o, "callers");
+        if (!key || !cJSON_IsBool(root) || !cJSON_IsBool(addr) || !cJSON_IsArray(calls))
+            goto fail;
+        size_t i = node(g, key);
+        g->v[i].root |= cJSON_IsTrue(root);
+        g->v[i].address_taken |= cJSON_IsTrue(addr);
+        const cJSON *c;
+        cJSON_ArrayForEach(c, calls) {
+            const char *ck = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "key"));
+            const cJSON *locked = cJSON_GetObjectItemCaseSensitive(c, "locked");
+            if (!ck || !cJSON_IsBool(locked))
+                goto fail;
+            size_t caller = node(g, ck);
+            add_call(g, node(g, key), caller, cJSON_IsTrue(locked));
+        }
+    }
+    return g;
+fail:
+    ftl_graph_free(g);
+    return NULL;
+}

@@ -14,4 +14,9 @@ bool ftl_graph_is_serial(ftl_graph *g, const char *key);
  * clears unless_serial on the others. */
 void ftl_findings_resolve(ftl_findings *fs, ftl_graph *g);
 
+/* The graph as JSON for the result cache (caller frees with cJSON_Delete), and back (NULL when
+ * malformed; caller frees with ftl_graph_free). */
+#include <cjson/cJSON.h>
+cJSON *ftl_graph_to_json(const ftl_graph *g);
+ftl_graph *ftl_graph_from_json(const cJSON *arr);
 #endif

@@ -7,6 +7,7 @@
 #include "ftlint.h"
 #include "options.h"
 #include "report.h"
+#include "shard.h"
 #include "util.h"
 #include "workflow.h"
 
@@ -114,6 +115,8 @@ static void print_summary(const ftl_config *cfg, const ftl_run *run)
     if (run->nfailed)
         fprintf(stderr, ", %zu could not be analysed", run->nfailed);
     fputc('\n', stderr);
+    if (cfg->verbose)
+        ftl_print_speed_stats(stderr, run);
 }
 
 /* Checks that the report can be written where -o says and that --source-root is a directory,
@@ -161,6 +164,25 @@ static void baseline_notes(const ftl_config *cfg, const ftl_baseline *bl, size_t
                 bl->file, stale, stale == 1 ? "y" : "ies", stale == 1 ? "es" : "", bl->file);
 }
 
+/* A shard sees only its files, but FT007 decides with the call graph of the whole run and FT008
+ * with every unit's use of a suppression: sharded, they would report what one run does not. */
+static bool shard_rules_ok(const ftl_config *cfg)
+{
+    static const char *const whole_run[] = {"FT007", "FT008"};
+    if (cfg->shard_n <= 1)
+        return true;
+    for (size_t i = 0; i < sizeof whole_run / sizeof *whole_run; i++) {
+        int r = ftl_rule_lookup(whole_run[i]);
+        if (r >= 0 && cfg->enabled[r]) {
+            fprintf(stderr, "ftlint: --shard: %s %s needs every file of the run; run it unsharded, "
+                            "or shard with --ignore FT007,FT008\n",
+                    ftl_rules[r]->code, ftl_rules[r]->name);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int lint(ftl_cli *cli)
 {
     ftl_config *cfg = &cli->cfg;
@@ -170,6 +192,10 @@ static int lint(ftl_cli *cli)
         return 2;
     if (cli->baseline && !(bl = ftl_baseline_load(cli->baseline, stderr)))
         return 2;
+    if (!shard_rules_ok(cfg)) {
+        ftl_baseline_free(bl);
+        return 2;
+    }
     ftl_run run;
     ftl_run_analysis(cfg, &run);
     print_file_notes(cfg, &run);
@@ -220,11 +246,51 @@ static int lint_thread(void *cli)
     return lint(cli);
 }
 
+/* ftlint merge REPORT...: one report from the JSON reports of shard runs. The merged run is
+ * written in the format --format selects, exactly as one run over every file would be. */
+static int merge(ftl_config *cfg)
+{
+    ftl_run run;
+    memset(&run, 0, sizeof run);
+    int status = 0;
+    for (size_t i = 0; i < cfg->paths.n && status == 0; i++) {
+        size_t len;
+        char *text = ftl_read_file(cfg->paths.v[i], &len), *err = NULL;
+        if (!text) {
+            fprintf(stderr, "ftlint: merge: %s: %s\n", cfg->paths.v[i], strerror(errno));
+            status = 2;
+        } else if (!ftl_merge_json(text, len, cfg->paths.v[i], &run, &err)) {
+            fprintf(stderr, "ftlint: merge: %s\n", err);
+            free(err);
+            status = 2;
+        }
+        free(text);
+    }
+    if (status == 0) {
+        ftl_merge_finish(&run);
+        print_file_notes(cfg, &run);
+        status = run.nfailed ? 2 : run.findings.n ? 1 : 0;
+        ftl_output out;
+        if (!ftl_output_open(&out, cfg->output, stderr) ||
+            !ftl_output_commit(&out, ftl_formatter_of(cfg->format)->write(out.f, &run, cfg), stderr))
+            status = 2;
+        print_summary(cfg, &run);
+    }
+    ftl_run_free(&run);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     /* libclang parses on the calling thread, whose stack ftlint sizes (see util.h). */
     setenv("LIBCLANG_NOTHREADS", "1", 1);
     ftl_cli cli;
+    /* "ftlint merge ...": the same options, the operands are reports. */
+    bool merging = argc > 1 && strcmp(argv[1], "merge") == 0;
+    if (merging) {
+        argc--;
+        argv++;
+    }
     if (!ftl_parse_args(argc, argv, &cli, stderr)) {
         ftl_cli_free(&cli);
         return 2;
@@ -249,7 +315,7 @@ int main(int argc, char **argv)
         break;
     case FTL_ACT_LINT:
         cli.cfg.use_color = want_color(cli.cfg.color);
-        status = ftl_call_with_stack(FTL_ANALYSIS_STACK, lint_thread, &cli);
+        status = merging ? merge(&cli.cfg) : ftl_call_with_stack(FTL_ANALYSIS_STACK, lint_thread, &cli);
         break;
     }
     ftl_cli_free(&cli);

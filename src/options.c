@@ -3,8 +3,10 @@
 #include "options.h"
 #include "report.h"
 #include "config.h"
+#include "shard.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@ enum opt_id {
     OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT,
     /* workflow */
     OPT_COMPDB, OPT_STDIN, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
+    OPT_JOBS, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_NO_PCH, OPT_SHARD,
 };
 
 typedef struct opt {
@@ -51,6 +54,11 @@ static const opt options[] = {
     {"format", 0, "FORMAT", OPT_FORMAT, "output format: text, json or sarif (default text)"},
     {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE (replaced only once complete)"},
     {"source-root", 0, "DIR", OPT_SOURCE_ROOT, "SARIF paths are relative to DIR (default: the current directory)"},
+    {"jobs", 'j', "N", OPT_JOBS, "analyse N files at a time (default: one per CPU)"},
+    {"cache-dir", 0, "DIR", OPT_CACHE_DIR, "keep the result cache in DIR (default .ftlint_cache)"},
+    {"no-cache", 0, NULL, OPT_NO_CACHE, "neither read nor write the result cache"},
+    {"no-pch", 0, NULL, OPT_NO_PCH, "parse Python.h for every file (no precompiled header)"},
+    {"shard", 0, "K/N", OPT_SHARD, "analyse only part K of N of the files (merge: ftlint merge)"},
     {"version", 0, NULL, OPT_VERSION, "print the version and exit"},
     {"help", 'h', NULL, OPT_HELP, "print this help and exit"},
 };
@@ -228,6 +236,38 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
             cfg->source_root = s;
         }
         return true;
+    case OPT_JOBS:
+        {
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(val, &end, 10);
+            if (!*val || *end || errno || n < 1 || n > 1024 || val[0] == '-') {
+                fprintf(err, "ftlint: -j: '%s' is not a number of jobs from 1 to 1024\n", val);
+                return false;
+            }
+            cfg->jobs = (unsigned)n;
+        }
+        return true;
+    case OPT_CACHE_DIR:
+        if (!*val) {
+            fputs("ftlint: --cache-dir needs a directory\n", err);
+            return false;
+        }
+        free(cfg->cache_dir);
+        cfg->cache_dir = ftl_xstrdup(val);
+        return true;
+    case OPT_NO_CACHE:
+        cfg->no_cache = true;
+        return true;
+    case OPT_NO_PCH:
+        cfg->no_pch = true;
+        return true;
+    case OPT_SHARD:
+        if (!ftl_parse_shard(val, &cfg->shard_k, &cfg->shard_n)) {
+            fprintf(err, "ftlint: --shard: '%s' is not K/N with 1 <= K <= N\n", val);
+            return false;
+        }
+        return true;
     case OPT_VERSION:
         cli->action = FTL_ACT_VERSION;
         return true;
@@ -395,6 +435,7 @@ void ftl_cli_free(ftl_cli *cli)
     free(c->std);
     free(c->output);
     free(c->source_root);
+    free(c->cache_dir);
     free(c->enabled);
     ftl_workflow_free(c);
     free(cli->explain);

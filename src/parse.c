@@ -1,10 +1,13 @@
 /* parse.c: turns one file into a libclang translation unit in the free-threaded configuration
  * (prelude, Py_GIL_DISABLED, Python headers as system headers), counts its errors, and runs
  * the walk over it. */
+#include "cache.h"
 #include "compdb.h"
+#include "driver.h"
 #include "engine.h"
-#include "paths.h"
 #include "graph.h"
+#include "paths.h"
+#include "pch.h"
 #include "prelude.inc"
 #include "suppress.h"
 #include "util.h"
@@ -239,8 +242,16 @@ int ftl_count_errors(CXIndex index, const ftl_config *cfg, const char *path, con
 void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ftl_findings *out,
                       ftl_file_result *res)
 {
+    ftl_worker w = {.index = index};
+    ftl_analyze_file_in(&w, cfg, path, out, res);
+}
+
+void ftl_analyze_file_in(const ftl_worker *w, const ftl_config *cfg, const char *path,
+                         ftl_findings *out, ftl_file_result *res)
+{
     memset(res, 0, sizeof *res);
     res->path = ftl_xstrdup(path);
+    ftl_strv args = {0};
     CXTranslationUnit tu = NULL;
     char *abs = NULL;
 
@@ -248,7 +259,8 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
      * parses is exactly the bytes we checked. */
     size_t len;
     char *text = NULL;
-    if (cfg->stdin_filename && strcmp(path, cfg->stdin_filename) == 0) {
+    bool from_stdin = cfg->stdin_filename && strcmp(path, cfg->stdin_filename) == 0;
+    if (from_stdin) {
         text = ftl_xstrndup(cfg->stdin_text, cfg->stdin_len);    /* --stdin-filename */
         len = cfg->stdin_len;
     } else {
@@ -265,10 +277,31 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
         goto done;
     }
 
+    const ftl_compile_cmd *cmd = ftl_compdb_lookup(cfg->compdb, path);
+    build_args(cfg, path, &args, cmd);
+    /* Under the database's working directory the file must be named absolutely. */
+    abs = cmd ? ftl_path_abs(path) : NULL;
+    const char *name = abs ? abs : path;
+    ftl_cache *cache = from_stdin ? NULL : w->cache;
+    if (cache && ftl_cache_get(cache, w->index, path, &args, text, len, out, res))
+        goto done;
+    struct CXUnsavedFile unsaved[2] = {
+        {PRELUDE_PATH, ftl_prelude_text, (unsigned long)strlen(ftl_prelude_text)},
+        {name, text, (unsigned long)len},
+    };
+    unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
+    ftl_pch_ref pch_used = {{0}, {0}};
     enum CXErrorCode ec;
-    const ftl_compile_cmd *cmd;
-    tu = parse_text(index, cfg, path, text, len, &ec, &cmd, &abs);
-    if (!tu) {
+    if (w->pch)
+        ec = ftl_pch_parse(w->pch, w->index, cmd != NULL, name, &args, PRELUDE_PATH,
+                           ftl_prelude_text, unsaved, 2, opts, &tu, &pch_used);
+    else if (cmd)
+        ec = clang_parseTranslationUnit2FullArgv(w->index, name, (const char *const *)args.v,
+                                                 (int)args.n, unsaved, 2, opts, &tu);
+    else
+        ec = clang_parseTranslationUnit2(w->index, path, (const char *const *)args.v,
+                                         (int)args.n, unsaved, 2, opts, &tu);
+    if (ec != CXError_Success || !tu) {
         res->status = FTL_FILE_FAILED;
         res->reason = ftl_xstrdup(error_text(ec));
         goto done;
@@ -291,10 +324,14 @@ void ftl_analyze_file(CXIndex index, const ftl_config *cfg, const char *path, ft
     ftl_ctx_release(&ctx);
     if (cmd)
         rename_database_paths(out, first, res, abs, path, cmd->directory);
+    if (cache)
+        ftl_cache_put(cache, path, &args, text, len, tu, &pch_used,
+                      out->n > first ? out->v + first : NULL, out->n - first, res);
 
 done:
     if (tu)
         clang_disposeTranslationUnit(tu);
+    ftl_strv_free(&args);
     free(text);
     free(abs);
 }

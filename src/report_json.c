@@ -51,6 +51,13 @@ static cJSON *finding_json(const ftl_finding *f, const char *path)
         ftl_json_add_uint(eo, "end_offset", e->end);
         ftl_json_add_string(eo, "replacement", e->replacement);
         cJSON_AddBoolToObject(eo, "safe", e->safe);
+        if (e->needs_py) {
+            char v[16];
+            snprintf(v, sizeof v, "%u.%u", e->needs_py >> 24, (e->needs_py >> 16) & 0xff);
+            ftl_json_add_string(eo, "needs_python", v);
+        } else {
+            cJSON_AddNullToObject(eo, "needs_python");
+        }
         cJSON_AddItemToArray(edits, eo);
     }
     return o;

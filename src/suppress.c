@@ -580,3 +580,154 @@ void ftl_suppress_apply(const ftl_config *cfg, const ftl_file_result *files, siz
     free(m);
     free(all);
 }
+
+/* ---- the result cache keeps each file's directives ------------------------------------------ */
+
+static void add_opt_str(cJSON *o, const char *name, const char *s)
+{
+    if (s)
+        cJSON_AddStringToObject(o, name, s);
+    else
+        cJSON_AddNullToObject(o, name);
+}
+
+cJSON *ftl_suppressions_to_json(const struct ftl_suppressions *s)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; s && i < s->n; i++) {
+        const ftl_supfile *f = &s->files[i];
+        cJSON *fo = cJSON_CreateObject();
+        cJSON_AddStringToObject(fo, "path", f->path);
+        cJSON_AddStringToObject(fo, "key", f->key);
+        cJSON_AddBoolToObject(fo, "reliable", f->reliable);
+        cJSON *dirs = cJSON_AddArrayToObject(fo, "directives");
+        for (size_t k = 0; k < f->n; k++) {
+            const ftl_directive *d = &f->v[k];
+            cJSON *o = cJSON_CreateObject();
+            unsigned nums[] = {d->line, d->col, d->end_col, d->offset, d->end_offset, d->last_line};
+            cJSON_AddItemToObject(o, "pos", cJSON_CreateDoubleArray((double[]){nums[0], nums[1],
+                                  nums[2], nums[3], nums[4], nums[5]}, 6));
+            cJSON_AddBoolToObject(o, "file_level", d->file_level);
+            cJSON_AddBoolToObject(o, "all", d->all);
+            cJSON_AddBoolToObject(o, "active", d->active);
+            cJSON *rules = cJSON_AddArrayToObject(o, "rules");
+            for (size_t r = 0; r < d->nrules; r++)
+                cJSON_AddItemToArray(rules, cJSON_CreateString(ftl_rules[d->rules[r]]->code));
+            add_opt_str(o, "text", d->text);
+            add_opt_str(o, "error", d->error);
+            add_opt_str(o, "error_help", d->error_help);
+            char h[2][17];
+            snprintf(h[0], sizeof h[0], "%016llx", d->hash_unused);
+            snprintf(h[1], sizeof h[1], "%016llx", d->hash_bad);
+            cJSON_AddStringToObject(o, "hash_unused", h[0]);
+            cJSON_AddStringToObject(o, "hash_bad", h[1]);
+            cJSON_AddItemToArray(dirs, o);
+        }
+        cJSON_AddItemToArray(arr, fo);
+    }
+    return arr;
+}
+
+static bool opt_str(const cJSON *o, const char *name, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    *out = NULL;
+    if (cJSON_IsNull(v))
+        return true;
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return false;
+    *out = ftl_xstrdup(v->valuestring);
+    return true;
+}
+
+static bool hex64(const cJSON *o, const char *name, unsigned long long *out)
+{
+    const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+    if (!h || strlen(h) != 16 || strspn(h, "0123456789abcdef") != 16)
+        return false;
+    *out = strtoull(h, NULL, 16);
+    return true;
+}
+
+static bool directive_from_json(const cJSON *o, ftl_directive *d)
+{
+    memset(d, 0, sizeof *d);
+    const cJSON *pos = cJSON_GetObjectItemCaseSensitive(o, "pos");
+    const cJSON *fl = cJSON_GetObjectItemCaseSensitive(o, "file_level");
+    const cJSON *all = cJSON_GetObjectItemCaseSensitive(o, "all");
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "active");
+    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(o, "rules");
+    if (!cJSON_IsArray(pos) || cJSON_GetArraySize(pos) != 6 || !cJSON_IsBool(fl) ||
+        !cJSON_IsBool(all) || !cJSON_IsBool(act) || !cJSON_IsArray(rules))
+        return false;
+    unsigned *dst[] = {&d->line, &d->col, &d->end_col, &d->offset, &d->end_offset, &d->last_line};
+    for (int i = 0; i < 6; i++) {
+        const cJSON *v = cJSON_GetArrayItem(pos, i);
+        if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 4294967295.0)
+            return false;
+        *dst[i] = (unsigned)v->valuedouble;
+    }
+    d->file_level = cJSON_IsTrue(fl);
+    d->all = cJSON_IsTrue(all);
+    d->active = cJSON_IsTrue(act);
+    int nr = cJSON_GetArraySize(rules);
+    d->rules = ftl_xcalloc(nr > 0 ? (size_t)nr : 1, sizeof *d->rules);
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rules) {
+        const char *code = cJSON_GetStringValue(r);
+        int idx = code ? ftl_rule_lookup(code) : -1;
+        if (idx < 0)
+            goto fail;
+        d->rules[d->nrules++] = idx;
+    }
+    if (!opt_str(o, "text", &d->text) || !opt_str(o, "error", &d->error) ||
+        !opt_str(o, "error_help", &d->error_help) || !hex64(o, "hash_unused", &d->hash_unused) ||
+        !hex64(o, "hash_bad", &d->hash_bad))
+        goto fail;
+    return true;
+fail:
+    free(d->rules);
+    free(d->text);
+    free(d->error);
+    free(d->error_help);
+    memset(d, 0, sizeof *d);
+    return false;
+}
+
+bool ftl_suppressions_from_json(const cJSON *arr, struct ftl_suppressions **out)
+{
+    *out = NULL;
+    if (!cJSON_IsArray(arr))
+        return false;
+    struct ftl_suppressions *s = NULL;
+    const cJSON *fo;
+    cJSON_ArrayForEach(fo, arr) {
+        const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(fo, "path"));
+        const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(fo, "key"));
+        const cJSON *rel = cJSON_GetObjectItemCaseSensitive(fo, "reliable");
+        const cJSON *dirs = cJSON_GetObjectItemCaseSensitive(fo, "directives");
+        if (!path || !key || !cJSON_IsBool(rel) || !cJSON_IsArray(dirs))
+            goto fail;
+        if (!s)
+            s = ftl_xcalloc(1, sizeof *s);
+        ftl_grow((void **)&s->files, &s->cap, s->n + 1, sizeof *s->files);
+        ftl_supfile *f = &s->files[s->n++];
+        memset(f, 0, sizeof *f);
+        f->path = ftl_xstrdup(path);
+        f->key = ftl_xstrdup(key);
+        f->reliable = cJSON_IsTrue(rel);
+        int nd = cJSON_GetArraySize(dirs);
+        f->v = ftl_xcalloc(nd > 0 ? (size_t)nd : 1, sizeof *f->v);
+        const cJSON *d;
+        cJSON_ArrayForEach(d, dirs) {
+            if (!directive_from_json(d, &f->v[f->n]))
+                goto fail;
+            f->n++;
+        }
+    }
+    *out = s;
+    return true;
+fail:
+    ftl_suppressions_free(s);
+    return false;
+}

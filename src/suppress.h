@@ -47,4 +47,9 @@ void ftl_suppressions_map_paths(struct ftl_suppressions *s, char *(*map)(const c
  * FT009 findings (when enabled). The caller sorts fs afterwards. */
 void ftl_suppress_apply(const ftl_config *cfg, const ftl_file_result *files, size_t nfiles,
                         ftl_findings *fs);
+/* Directives as JSON for the result cache (caller frees with cJSON_Delete), and back (false
+ * when malformed; *out may be NULL when there were none; free with ftl_suppressions_free). */
+#include <cjson/cJSON.h>
+cJSON *ftl_suppressions_to_json(const struct ftl_suppressions *s);
+bool ftl_suppressions_from_json(const cJSON *arr, struct ftl_suppressions **out);
 #endif

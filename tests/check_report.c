@@ -442,7 +442,7 @@ static const char *const file_keys[] = {"path", "status", "reason", "error_count
 static const char *const finding_keys[] = {
     "code", "rule", "severity", "confidence", "path", "line", "column", "end_line", "end_column",
     "offset", "end_offset", "function", "message", "help", "fingerprint", "edits", NULL};
-static const char *const edit_keys[] = {"offset", "end_offset", "replacement", "safe", NULL};
+static const char *const edit_keys[] = {"offset", "end_offset", "replacement", "safe", "needs_python", NULL};
 static const char *const summary_keys[] = {"findings", "files_ok", "files_with_errors",
                                            "files_skipped", "files_failed", NULL};
 

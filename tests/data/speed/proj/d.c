@@ -1,0 +1,9 @@
+/* d.c: one source of the test project. */
+#include "shared.h"
+
+static PyObject *
+lookup_d(PyObject *dict, PyObject *key)
+{
+    PyObject *v = PyDict_GetItem(dict, key);
+    return v ? shared_first(v) : NULL;
+}
