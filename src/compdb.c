@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,6 +113,13 @@ static void note_flag(ftl_strv *list, const char *flag)
         ftl_strv_push(list, flag);
 }
 
+static void note_pair(ftl_strv *list, const char *a, const char *b)
+{
+    char *f = ftl_xasprintf("%s %s", a, b);
+    note_flag(list, f);
+    free(f);
+}
+
 static bool has_python_h(const char *dir)
 {
     char *p = ftl_xasprintf("%s/Python.h", dir);
@@ -121,23 +129,104 @@ static bool has_python_h(const char *dir)
     return ok;
 }
 
-void ftl_compdb_filter(const char *const *args, size_t n, const char *directory, ftl_strv *kept,
+/* Forms that hand the next argument, or the rest of their own, to another tool or another
+ * option parser (-Xclang, -Xpreprocessor, -Xarch_..., -mllvm, -Wp,...), or change how clang
+ * reads the command line (--driver-mode=cl makes "-clang:-fplugin=..." an option). */
+static const char *const forwarders[] = {
+    "-X", "-mllvm", "-Wp,", "-Wa,", "-Wl,", "--driver-mode", "-clang:", "/clang:", "--cl-", NULL,
+};
+
+enum flag_class { FLAG_KEEP, FLAG_UNSAFE, FLAG_UNUSED };
+
+/* What the filter does with a, read as an option on its own. */
+static enum flag_class flag_class(const char *a)
+{
+    if (in(unsafe_with_value, a) || starts_any(a, unsafe_prefixes) || in(cc1_loaders, a) ||
+        starts_any(a, cc1_loader_prefixes) || starts(a, "--driver-mode") || starts(a, "-clang:"))
+        return FLAG_UNSAFE;
+    if (starts_any(a, forwarders) || in(unused_with_value, a) || in(unused_exact, a) ||
+        starts_any(a, unused_prefixes))
+        return FLAG_UNUSED;
+    return FLAG_KEEP;
+}
+
+/* The value of a kept option (-D VALUE, -include FILE...) is kept only when it would be kept as
+ * an option too: clang reads an argument as a value or as an option depending on what precedes
+ * it, and an option ftlint keeps but does not know may take the next argument as its value
+ * ("-imultilib -D -fplugin=x.so" makes -fplugin= an option), so every argument kept must be
+ * harmless read either way. Returns true when kept; notes and returns false otherwise. */
+static bool value_ok(const char *opt, const char *val, ftl_strv *unsafe, ftl_strv *unused)
+{
+    enum flag_class c = val[0] == '-' || val[0] == '/' ? flag_class(val) : FLAG_KEEP;
+    if (c == FLAG_KEEP)
+        return true;
+    note_pair(c == FLAG_UNSAFE ? unsafe : unused, opt, val);
+    return false;
+}
+
+/* The driver mode ftlint imposes, from the compiler's name as clang reads it: a name ending in
+ * "++" (g++, clang++-19, c++) is the C++ driver, anything else the C one. clang would make
+ * "clang-cl" or "cl.exe" the MSVC-compatible driver, whose option syntax the filter does not
+ * model, and "cpp" a preprocessor. */
+static const char *driver_mode(const char *compiler)
+{
+    const char *base = strrchr(compiler, '/');
+    base = base ? base + 1 : compiler;
+    size_t n = strlen(base);
+    if (n >= 4 && strcasecmp(base + n - 4, ".exe") == 0)
+        n -= 4;
+    /* A version suffix: g++-12, clang++-19.1. */
+    size_t v = n;
+    while (v > 0 && (isdigit((unsigned char)base[v - 1]) || base[v - 1] == '.'))
+        v--;
+    if (v > 0 && v < n && base[v - 1] == '-')
+        n = v - 1;
+    return n >= 2 && base[n - 2] == '+' && base[n - 1] == '+' ? "--driver-mode=g++"
+                                                                : "--driver-mode=gcc";
+}
+
+/* args with each "-Xclang=VALUE" split into "-Xclang" "VALUE" (clang accepts both spellings).
+ * Returns a new array of borrowed strings (caller frees the array) and its length in *m;
+ * *owned receives the strings it allocated (caller frees). */
+static const char **split_joined_xclang(const char *const *args, size_t n, size_t *m, ftl_strv *owned)
+{
+    const char **v = ftl_xcalloc(2 * n + 1, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && starts(args[i], "-Xclang=")) {
+            ftl_strv_push(owned, args[i] + 8);
+            v[k++] = "-Xclang";
+            v[k++] = owned->v[owned->n - 1];
+        } else {
+            v[k++] = args[i];
+        }
+    }
+    *m = k;
+    return v;
+}
+
+void ftl_compdb_filter(const char *const *args0, size_t n0, const char *directory, ftl_strv *kept,
                        ftl_strv *python_dirs, ftl_strv *unsafe, ftl_strv *unused)
 {
-    if (n == 0)
+    if (n0 == 0)
         return;
-    ftl_strv_push(kept, args[0]);
+    ftl_strv owned = {0};
+    size_t n;
+    const char **args = split_joined_xclang(args0, n0, &n, &owned);
+    /* The compiler by its name only: clang looks for configuration files (flags it reads as
+     * if written on the command line) next to the compiler it is told it is, so a database
+     * naming "tools/gcc" could bring its own tools/x86_64-linux-gnu.cfg. The name still gives
+     * the target of a cross compiler (aarch64-linux-gnu-gcc). */
+    const char *base = strrchr(args[0], '/');
+    ftl_strv_push(kept, base && base[1] ? base + 1 : args[0]);
+    ftl_strv_push(kept, driver_mode(args[0]));
     for (size_t i = 1; i < n; i++) {
         const char *a = args[i];
         const char *next = i + 1 < n ? args[i + 1] : NULL;
         if (strcmp(a, "--") == 0)
             break;                       /* only inputs follow */
         if (a[0] != '-' || a[1] == '\0')
-            continue;                    /* the input file, other inputs, or stdin */
-        if (a[0] == '@') {
-            note_flag(unused, a);        /* a response file libclang could not read */
-            continue;
-        }
+            continue;                    /* the input file, other inputs, stdin, response files */
         /* -Xclang VALUE: only "-Xclang -include -Xclang FILE" is kept (as -include FILE, as
          * CMake's precompiled headers write it); loaders are dropped with their argument. */
         if (strcmp(a, "-Xclang") == 0) {
@@ -147,8 +236,10 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
             }
             i++;
             if (strcmp(next, "-include") == 0 && i + 2 < n && strcmp(args[i + 1], "-Xclang") == 0) {
-                ftl_strv_push(kept, "-include");
-                ftl_strv_push(kept, args[i + 2]);
+                if (value_ok("-include", args[i + 2], unsafe, unused)) {
+                    ftl_strv_push(kept, "-include");
+                    ftl_strv_push(kept, args[i + 2]);
+                }
                 i += 2;
                 continue;
             }
@@ -164,9 +255,7 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
                 note_flag(unsafe, f);
                 free(f);
             } else {
-                char *f = ftl_xasprintf("-Xclang %s", next);
-                note_flag(unused, f);
-                free(f);
+                note_pair(unused, "-Xclang", next);
             }
             continue;
         }
@@ -182,7 +271,7 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
             i += next ? 1 : 0;
             continue;
         }
-        if (starts_any(a, unsafe_prefixes)) {
+        if (flag_class(a) == FLAG_UNSAFE) {
             note_flag(unsafe, a);
             continue;
         }
@@ -191,14 +280,27 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
             i += next ? 1 : 0;
             continue;
         }
-        if (in(unused_exact, a) || starts_any(a, unused_prefixes)) {
+        if (starts(a, "-X")) {
+            /* Another -X form (-Xlinker, -Xopenmp-target=T ARG, -Xoffload-linker-T ARG...):
+             * arguments for other tools, with a separate value unless joined with '='. */
+            note_flag(unused, a);
+            if (next && (!strchr(a, '=') || starts(a, "-Xopenmp-target=")))
+                i++;
+            continue;
+        }
+        if (flag_class(a) == FLAG_UNUSED) {
             note_flag(unused, a);
             continue;
         }
         /* Kept options with a value, separate or joined. */
         const char *opt = NULL, *val = NULL;
-        for (const char *const *k = keep_with_value; *k && !opt; k++) {
-            if (strcmp(a, *k) == 0 && next) {
+        bool dangling = false;
+        for (const char *const *k = keep_with_value; *k && !opt && !dangling; k++) {
+            if (strcmp(a, *k) == 0) {
+                if (!next) {
+                    dangling = true;     /* it would take ftlint's own next argument */
+                    break;
+                }
                 opt = *k;
                 val = next;
                 i++;
@@ -210,10 +312,16 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
                     val++;
             }
         }
+        if (dangling) {
+            note_flag(unused, a);
+            continue;
+        }
         if (!opt) {
             ftl_strv_push(kept, a);
             continue;
         }
+        if (!value_ok(opt, val, unsafe, unused))
+            continue;
         if (in(include_opts, opt)) {
             char *abs = ftl_path_join(directory, val);
             bool py = has_python_h(abs);
@@ -226,6 +334,8 @@ void ftl_compdb_filter(const char *const *args, size_t n, const char *directory,
         ftl_strv_push(kept, opt);
         ftl_strv_push(kept, val);
     }
+    free(args);
+    ftl_strv_free(&owned);
 }
 
 bool ftl_compdb_ignorable_diagnostic(const char *text)
