@@ -60,11 +60,12 @@ static const char *const include_opts[] = {"-I", "-isystem", "-iquote", "-idiraf
 /* Dropped with their separate value: they load code or run other programs. */
 static const char *const unsafe_with_value[] = {
     "-Xpreprocessor", "-Xanalyzer", "-load", "-plugin", "-add-plugin", "--config", "-wrapper",
-    "-B", "-specs", NULL,
+    "-B", "-specs", "--prefix", "--specs", NULL,
 };
 /* Dropped whatever follows: joined forms of the same. */
 static const char *const unsafe_prefixes[] = {
-    "-fplugin", "-fpass-plugin", "--config", "-Wp,", "-B", "-specs=", "-load=", "--load", NULL,
+    "-fplugin", "-fpass-plugin", "--config", "-Wp,", "-B", "-specs=", "-load=", "--load",
+    "--prefix", "--specs", "--driver-mode", "-clang:", NULL,
 };
 /* -Xclang values that load code (their own value follows as another -Xclang pair). */
 static const char *const cc1_loaders[] = {"-load", "-plugin", "-add-plugin", NULL};
@@ -130,10 +131,16 @@ static bool has_python_h(const char *dir)
 }
 
 /* Forms that hand the next argument, or the rest of their own, to another tool or another
- * option parser (-Xclang, -Xpreprocessor, -Xarch_..., -mllvm, -Wp,...), or change how clang
- * reads the command line (--driver-mode=cl makes "-clang:-fplugin=..." an option). */
+ * option parser (-Xclang, -Xlinker, -Xarch_..., -mllvm, -Wa,...; the "--driver-mode=cl" and
+ * "-clang:" of clang-cl are unsafe_prefixes), or that are not options of this driver. */
 static const char *const forwarders[] = {
-    "-X", "-mllvm", "-Wp,", "-Wa,", "-Wl,", "--driver-mode", "-clang:", "/clang:", "--cl-", NULL,
+    "-X", "-mllvm", "-Wa,", "-Wl,", "/clang:", "-cc1", NULL,
+};
+/* GCC-style long options kept: clang has many more ("--write-dependencies" is -MD, which
+ * writes a file; "--dependencies" prints to standard output; "--prefix" is -B), none of which
+ * the analysis needs. */
+static const char *const long_kept[] = {
+    "--target=", "--sysroot", "--std=", "--gcc-toolchain=", "--gcc-install-dir=", NULL,
 };
 
 enum flag_class { FLAG_KEEP, FLAG_UNSAFE, FLAG_UNUSED };
@@ -142,10 +149,10 @@ enum flag_class { FLAG_KEEP, FLAG_UNSAFE, FLAG_UNUSED };
 static enum flag_class flag_class(const char *a)
 {
     if (in(unsafe_with_value, a) || starts_any(a, unsafe_prefixes) || in(cc1_loaders, a) ||
-        starts_any(a, cc1_loader_prefixes) || starts(a, "--driver-mode") || starts(a, "-clang:"))
+        starts_any(a, cc1_loader_prefixes))
         return FLAG_UNSAFE;
     if (starts_any(a, forwarders) || in(unused_with_value, a) || in(unused_exact, a) ||
-        starts_any(a, unused_prefixes))
+        starts_any(a, unused_prefixes) || (starts(a, "--") && a[2] && !starts_any(a, long_kept)))
         return FLAG_UNUSED;
     return FLAG_KEEP;
 }

@@ -147,12 +147,13 @@ START_TEST(compdb_hostile_flags_dropped)
     HAS(out, "ignoring flags that would load code into the compiler or run other programs: ");
     char *want = ftl_xasprintf("-fplugin=%s/evil.so, -fplugin-arg-evil-x=1, -fpass-plugin=%s/evil.so, "
                                "-Xclang -load -Xclang %s/evil.so, -Xclang -plugin -Xclang evil, "
-                               "-B%s, --config=%s/evil.cfg", d, d, d, d, d);
+                               "-B%s, --config=%s/evil.cfg, --prefix=%s", d, d, d, d, d, d);
     HAS(out, want);
     free(want);
     free(out);
     /* Nothing was loaded and nothing written: no plugin mark, no dependency file, no object. */
-    cmd = ftl_xasprintf("test ! -e '%s/LOADED' && test ! -e '%s/deps.d' && test ! -e '%s/out.o'", d, d, d);
+    cmd = ftl_xasprintf("test ! -e '%s/LOADED' && test ! -e '%s/deps.d' && test ! -e '%s/out.o' && "
+                        "test -z \"$(find '%s' -name '*.d')\"", d, d, d, d);
     ck_assert_msg(run_cmd(cmd, NULL, 0) == 0, "the database made ftlint load or write a file");
     free(cmd);
     remove_project(d);
@@ -259,31 +260,34 @@ END_TEST
  * surrounds it: the joined -Xclang=, an option ftlint does not know taking the next argument
  * as its value (which turns the value of -D into an option), the compiler's own directory
  * (clang reads configuration files found next to it) and its name (clang-cl reads
- * "-clang:-fplugin=..." as an option). */
+ * "-clang:-fplugin=..." as an option), GCC-style long options (--write-dependencies writes a
+ * file, --prefix is -B). */
 START_TEST(compdb_filter_reading_tricks)
 {
     const char *args[] = {
         "/repo/tools/clang-cl.exe", "-Xclang=-load", "-Xclang=evil.so", "-Xclang=-include",
         "-Xclang=pch.h", "-imultilib", "-D", "-fplugin=evil.so", "-include", "-MF",
         "-Xopenmp-target=t", "-fplugin=b.so", "-Xlinker", "-lfoo", "-clang:-fplugin=c.so",
-        "--driver-mode=cl", "-Xclang", "-include", "-Xclang", "-fpass-plugin=d.so", "-DOK", "-I",
+        "--driver-mode=cl", "-Xclang", "-include", "-Xclang", "-fpass-plugin=d.so",
+        "--write-dependencies", "--prefix", "/evil", "--target=aarch64-linux-gnu", "-DOK", "-I",
     };
     ftl_strv kept = {0}, unsafe = {0}, unused = {0};
     ftl_compdb_filter(args, sizeof args / sizeof *args, "/proj", &kept, NULL, &unsafe, &unused);
     const char *want_kept[] = {"clang-cl.exe", "--driver-mode=gcc", "-include", "pch.h",
-                               "-imultilib", "-D", "OK"};
+                               "-imultilib", "--target=aarch64-linux-gnu", "-D", "OK"};
     ck_assert_uint_eq(kept.n, sizeof want_kept / sizeof *want_kept);
     for (size_t i = 0; i < kept.n; i++)
         ck_assert_str_eq(kept.v[i], want_kept[i]);
     const char *want_unsafe[] = {"-Xclang -load -Xclang evil.so", "-D -fplugin=evil.so",
                                  "-clang:-fplugin=c.so", "--driver-mode=cl",
-                                 "-include -fpass-plugin=d.so"};
+                                 "-include -fpass-plugin=d.so", "--prefix /evil"};
     ck_assert_uint_eq(unsafe.n, sizeof want_unsafe / sizeof *want_unsafe);
     for (size_t i = 0; i < unsafe.n; i++)
         ck_assert_str_eq(unsafe.v[i], want_unsafe[i]);
     /* -Xopenmp-target=T takes b.so's flag as its argument; -Xlinker takes -lfoo; a trailing
      * -I would take ftlint's own next argument. */
-    const char *want_unused[] = {"-include -MF", "-Xopenmp-target=t", "-Xlinker", "-I"};
+    const char *want_unused[] = {"-include -MF", "-Xopenmp-target=t", "-Xlinker",
+                                 "--write-dependencies", "-I"};
     ck_assert_uint_eq(unused.n, sizeof want_unused / sizeof *want_unused);
     for (size_t i = 0; i < unused.n; i++)
         ck_assert_str_eq(unused.v[i], want_unused[i]);
