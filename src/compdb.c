@@ -1,9 +1,11 @@
 /* compdb.c: compile_commands.json through libclang's compilation-database API. The JSON is
- * first checked with cJSON (so a truncated file gets one message with a line and column), then
- * loaded with clang_CompilationDatabase_fromDirectory; every entry's arguments are filtered
- * once: outputs, dependency files and flags only GCC knows are dropped, and so is anything that
- * would load code into the compiler or run another program (-fplugin=, -fpass-plugin=,
- * -Xclang -load, -Xclang -plugin, --config, -B, -wrapper...). A database is data, never code. */
+ * first checked with cJSON (so a truncated file gets one message with a line and column), its
+ * commands split and response files expanded here (libclang would read "@/dev/zero" forever),
+ * then a copy is loaded with clang_CompilationDatabase_fromDirectory; every entry's arguments
+ * are filtered once: outputs, dependency files and flags only GCC knows are dropped, and so is
+ * anything that would load code into the compiler or run another program (-fplugin=,
+ * -fpass-plugin=, -Xclang -load, -Xclang -plugin, --config, -B, -wrapper...). A database is
+ * data, never code. */
 #include "compdb.h"
 #include "paths.h"
 #include "util.h"
@@ -354,14 +356,15 @@ bool ftl_compdb_ignorable_diagnostic(const char *text)
 
 /* ---- loading ------------------------------------------------------------------------------- */
 
-/* One clear message for anything libclang would reject with only "cannot load". */
-static bool validate_json(const char *file, FILE *err)
+/* One clear message for anything libclang would reject with only "cannot load". Returns the
+ * parsed database (caller frees with cJSON_Delete) or NULL after printing. */
+static cJSON *validate_json(const char *file, FILE *err)
 {
     size_t len;
     char *text = ftl_read_file(file, &len);
     if (!text) {
-        fprintf(err, "ftlint: %s: cannot read: %s\n", file, strerror(errno));
-        return false;
+        fprintf(err, "ftlint: %s: cannot read: %s\n", file, ftl_read_error(errno));
+        return NULL;
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
@@ -400,6 +403,11 @@ static bool validate_json(const char *file, FILE *err)
             problem = "has no \"file\" string";
         else if (!cJSON_IsString(cmd) && !cJSON_IsArray(args))
             problem = "has neither a \"command\" string nor an \"arguments\" array";
+        for (const cJSON *a = cJSON_IsArray(args) ? args->child : NULL; a && !problem; a = a->next)
+            if (!cJSON_IsString(a))
+                problem = "has an argument that is not a string";
+        if (!problem && cJSON_IsArray(args) && !args->child && !cJSON_IsString(cmd))
+            problem = "has an empty \"arguments\" array";
         if (problem) {
             fprintf(err, "ftlint: %s: entry %d %s\n", file, idx, problem);
             goto done;
@@ -408,9 +416,175 @@ static bool validate_json(const char *file, FILE *err)
     }
     ok = true;
 done:
-    cJSON_Delete(root);
+    if (!ok) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
     free(text);
-    return ok;
+    return root;
+}
+
+/* Response files (@FILE) are expanded by ftlint, never by libclang, which would read "@/dev/zero"
+ * until memory runs out and "@/dev/stdin" until the input ends. */
+#define RSP_DEPTH 16                  /* nested @FILE levels followed */
+#define RSP_MAX_BYTES ((size_t)1 << 20)   /* a larger file is not a response file */
+#define RSP_MAX_ARGS ((size_t)1 << 16)    /* arguments of one command after expansion */
+
+/* Splits a command line into arguments the way LLVM does: blanks separate, quotes group, and a
+ * backslash takes the next character literally (inside single quotes only for response files,
+ * gnu). Appends to out. */
+static void split_args(const char *s, size_t len, bool gnu, ftl_strv *out)
+{
+    ftl_buf tok = {0};
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && isspace((unsigned char)s[i]))
+            i++;
+        if (i >= len)
+            break;
+        tok.len = 0;
+        ftl_buf_putn(&tok, "", 0);
+        while (i < len && !isspace((unsigned char)s[i])) {
+            char c = s[i];
+            if (c == '"' || c == '\'') {
+                for (i++; i < len && s[i] != c; i++) {
+                    if (s[i] == '\\' && i + 1 < len && (c == '"' || gnu))
+                        i++;
+                    ftl_buf_putn(&tok, s + i, 1);
+                }
+                i += i < len;    /* the closing quote */
+                continue;
+            }
+            if (c == '\\' && i + 1 < len)
+                i++;
+            ftl_buf_putn(&tok, s + i, 1);
+            i++;
+        }
+        ftl_strv_push(out, tok.s ? tok.s : "");
+    }
+    ftl_buf_free(&tok);
+}
+
+/* Appends args to out with each @FILE replaced by the arguments it holds (FILE relative to
+ * dir; in a response file, relative to that file's directory). A response file that is not a
+ * regular file of at most RSP_MAX_BYTES, is nested deeper than RSP_DEPTH or would make the
+ * command longer than RSP_MAX_ARGS is left out, and noted in unused. */
+static void expand_args(const char *const *args, size_t n, const char *dir, int depth, ftl_strv *out,
+                        ftl_strv *unused)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *a = args[i];
+        if (a[0] != '@' || !a[1]) {
+            if (out->n < RSP_MAX_ARGS)
+                ftl_strv_push(out, a);
+            continue;
+        }
+        char *path = ftl_path_join(dir, a + 1);
+        size_t len = 0;
+        char *text = NULL;
+        const char *why = NULL;
+        struct stat st;
+        if (depth >= RSP_DEPTH || out->n >= RSP_MAX_ARGS)
+            why = "nested too deeply or too long";
+        else if (stat(path, &st) != 0)
+            why = "missing";
+        else if (!S_ISREG(st.st_mode))
+            why = "not a regular file";
+        else if ((size_t)st.st_size > RSP_MAX_BYTES)
+            why = "too large for a response file";
+        else if (!(text = ftl_read_file(path, &len)))
+            why = "unreadable";
+        else if (len > RSP_MAX_BYTES)
+            why = "too large for a response file";
+        if (why) {
+            char *note = ftl_xasprintf("%s (%s)", a, why);
+            note_flag(unused, note);
+            free(note);
+        } else {
+            ftl_strv inner = {0};
+            split_args(text, len, true, &inner);
+            char *rdir = ftl_path_dirname(path);
+            expand_args((const char *const *)inner.v, inner.n, rdir, depth + 1, out, unused);
+            free(rdir);
+            ftl_strv_free(&inner);
+        }
+        free(text);
+        free(path);
+    }
+}
+
+/* The database as libclang reads it: each entry's directory and file, and its arguments
+ * (split from "command" when there is no "arguments" array) with the response files expanded.
+ * Drops an entry left without arguments. Returns the JSON text (caller frees). */
+static char *expanded_database(const cJSON *root, const char *dbdir, ftl_strv *unused)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, root) {
+        const cJSON *dir = cJSON_GetObjectItemCaseSensitive(e, "directory");
+        const cJSON *file = cJSON_GetObjectItemCaseSensitive(e, "file");
+        const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(e, "command");
+        const cJSON *args = cJSON_GetObjectItemCaseSensitive(e, "arguments");
+        ftl_strv given = {0}, expanded = {0};
+        if (cJSON_IsArray(args)) {
+            for (const cJSON *a = args->child; a; a = a->next)
+                ftl_strv_push(&given, a->valuestring);
+        } else {
+            split_args(cmd->valuestring, strlen(cmd->valuestring), false, &given);
+        }
+        char *wd = ftl_path_join(dbdir, dir->valuestring);
+        expand_args((const char *const *)given.v, given.n, wd, 0, &expanded, unused);
+        free(wd);
+        if (expanded.n) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "directory", dir->valuestring);
+            cJSON_AddStringToObject(o, "file", file->valuestring);
+            cJSON *arr = cJSON_AddArrayToObject(o, "arguments");
+            for (size_t k = 0; k < expanded.n; k++)
+                cJSON_AddItemToArray(arr, cJSON_CreateString(expanded.v[k]));
+            cJSON_AddItemToArray(out, o);
+        }
+        ftl_strv_free(&given);
+        ftl_strv_free(&expanded);
+    }
+    char *text = cJSON_PrintUnformatted(out);
+    cJSON_Delete(out);
+    if (!text) {
+        fputs("ftlint: out of memory\n", stderr);
+        abort();
+    }
+    return text;
+}
+
+/* Writes text as compile_commands.json in a new temporary directory; returns the directory
+ * (caller removes it with remove_copy and frees it) or NULL after printing. */
+static char *write_copy(const char *file, const char *text, FILE *err)
+{
+    char tmpl[] = "/tmp/ftlint-compdb-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        fprintf(err, "ftlint: %s: cannot create a temporary directory: %s\n", file, strerror(errno));
+        return NULL;
+    }
+    char *path = ftl_xasprintf("%s/%s", tmpl, FTL_COMPDB_NAME);
+    FILE *f = fopen(path, "w");
+    bool ok = f && fputs(text, f) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(err, "ftlint: %s: cannot write a copy in %s: %s\n", file, tmpl, strerror(errno));
+        unlink(path);
+        rmdir(tmpl);
+    }
+    free(path);
+    return ok ? ftl_xstrdup(tmpl) : NULL;
+}
+
+static void remove_copy(const char *tmpdir)
+{
+    char *path = ftl_xasprintf("%s/%s", tmpdir, FTL_COMPDB_NAME);
+    unlink(path);
+    rmdir(tmpdir);
+    free(path);
 }
 
 /* The directory of libclang's builtin headers (stddef.h...), found the way libclang finds it:
@@ -462,7 +636,9 @@ ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
     char *file = S_ISDIR(st.st_mode) ? ftl_path_join(path, FTL_COMPDB_NAME) : ftl_path_normalize(path);
     char *abs_file = ftl_path_abs(file);
     char *dir = ftl_path_dirname(abs_file);
-    char *tmpdir = NULL, *link = NULL;
+    char *tmpdir = NULL, *text = NULL;
+    cJSON *root = NULL;
+    ftl_strv rsp_unused = {0};
     ftl_compdb *db = NULL;
     CXCompilationDatabase cdb = NULL;
     CXCompileCommands cmds = NULL;
@@ -471,27 +647,17 @@ ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
                 FTL_COMPDB_NAME);
         goto done;
     }
-    if (!validate_json(file, err))
+    if (!(root = validate_json(file, err)))
         goto done;
-    /* libclang reads DIR/compile_commands.json: give a file of another name a directory. */
-    const char *base = strrchr(abs_file, '/') + 1;
-    const char *load_dir = dir;
-    if (strcmp(base, FTL_COMPDB_NAME) != 0) {
-        char tmpl[] = "/tmp/ftlint-compdb-XXXXXX";
-        if (!mkdtemp(tmpl)) {
-            fprintf(err, "ftlint: %s: cannot create a temporary directory: %s\n", file, strerror(errno));
-            goto done;
-        }
-        tmpdir = ftl_xstrdup(tmpl);
-        link = ftl_xasprintf("%s/%s", tmpdir, FTL_COMPDB_NAME);
-        if (symlink(abs_file, link) != 0) {
-            fprintf(err, "ftlint: %s: cannot link it into %s: %s\n", file, tmpdir, strerror(errno));
-            goto done;
-        }
-        load_dir = tmpdir;
-    }
+    /* libclang reads DIR/compile_commands.json: it gets a copy with the response files
+     * expanded, in a directory of its own. */
+    text = expanded_database(root, dir, &rsp_unused);
+    cJSON_Delete(root);
+    root = NULL;
+    if (!(tmpdir = write_copy(file, text, err)))
+        goto done;
     CXCompilationDatabase_Error cerr;
-    cdb = clang_CompilationDatabase_fromDirectory(load_dir, &cerr);
+    cdb = clang_CompilationDatabase_fromDirectory(tmpdir, &cerr);
     if (!cdb || cerr != CXCompilationDatabase_NoError) {
         fprintf(err, "ftlint: %s: libclang could not load this compilation database\n", file);
         goto done;
@@ -499,6 +665,8 @@ ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
     db = ftl_xcalloc(1, sizeof *db);
     db->path = ftl_xstrdup(file);
     db->resource_dir = find_resource_dir();
+    for (size_t i = 0; i < rsp_unused.n; i++)
+        note_flag(&db->unused, rsp_unused.v[i]);
     cmds = clang_CompilationDatabase_getAllCompileCommands(cdb);
     unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
     size_t cap = 0;
@@ -508,10 +676,8 @@ ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
         char *cfile = cxstr(clang_CompileCommand_getFilename(c));
         char *wd = ftl_path_join(dir, cdir);
         char *src = ftl_path_join(wd, cfile);
-        bool dup = false;
-        for (size_t k = 0; k < db->n && !dup; k++)
-            dup = strcmp(db->cmds[k].file, src) == 0;
-        if (dup) {
+        size_t seen;
+        if (ftl_strmap_get(&db->by_file, src, &seen)) {
             free(cdir);
             free(cfile);
             free(wd);
@@ -523,15 +689,22 @@ ftl_compdb *ftl_compdb_load(const char *path, FILE *err)
         for (unsigned k = 0; k < na; k++)
             argv[k] = cxstr(clang_CompileCommand_getArg(c, k));
         ftl_grow((void **)&db->cmds, &cap, db->n + 1, sizeof *db->cmds);
-        ftl_compile_cmd *cc = &db->cmds[db->n++];
+        ftl_compile_cmd *cc = &db->cmds[db->n];
         memset(cc, 0, sizeof *cc);
         cc->file = src;
         cc->real = realpath(src, NULL);
         cc->directory = wd;
-        ftl_compdb_filter((const char *const *)argv, na, wd, &cc->argv, &cc->python_dirs,
-                          &db->unsafe, &db->unused);
-        if (cc->argv.n == 0)
-            ftl_strv_push(&cc->argv, "clang");
+        ftl_strmap_put(&db->by_file, src, db->n);
+        if (cc->real && !ftl_strmap_get(&db->by_real, cc->real, &seen))
+            ftl_strmap_put(&db->by_real, cc->real, db->n);
+        db->n++;
+        if (na == 0) {
+            const char *dflt = "clang";
+            ftl_compdb_filter(&dflt, 1, wd, &cc->argv, NULL, NULL, NULL);
+        } else {
+            ftl_compdb_filter((const char *const *)argv, na, wd, &cc->argv, &cc->python_dirs,
+                              &db->unsafe, &db->unused);
+        }
         for (unsigned k = 0; k < na; k++)
             free(argv[k]);
         free(argv);
@@ -543,11 +716,11 @@ done:
         clang_CompileCommands_dispose(cmds);
     if (cdb)
         clang_CompilationDatabase_dispose(cdb);
-    if (link)
-        unlink(link);
     if (tmpdir)
-        rmdir(tmpdir);
-    free(link);
+        remove_copy(tmpdir);
+    cJSON_Delete(root);
+    ftl_strv_free(&rsp_unused);
+    free(text);
     free(tmpdir);
     free(file);
     free(abs_file);
@@ -567,6 +740,8 @@ void ftl_compdb_free(ftl_compdb *db)
         ftl_strv_free(&db->cmds[i].python_dirs);
     }
     free(db->cmds);
+    ftl_strmap_free(&db->by_file);
+    ftl_strmap_free(&db->by_real);
     free(db->path);
     free(db->resource_dir);
     ftl_strv_free(&db->unsafe);
@@ -579,12 +754,14 @@ const ftl_compile_cmd *ftl_compdb_lookup(const ftl_compdb *db, const char *path)
     if (!db)
         return NULL;
     char *abs = ftl_path_abs(path);
-    char *real = realpath(path, NULL);
-    const ftl_compile_cmd *found = NULL;
-    for (size_t i = 0; i < db->n && !found; i++)
-        if (strcmp(db->cmds[i].file, abs) == 0 || (real && db->cmds[i].real && strcmp(db->cmds[i].real, real) == 0))
+    size_t i;
+    const ftl_compile_cmd *found = ftl_strmap_get(&db->by_file, abs, &i) ? &db->cmds[i] : NULL;
+    if (!found) {
+        char *real = realpath(path, NULL);
+        if (real && ftl_strmap_get(&db->by_real, real, &i))
             found = &db->cmds[i];
+        free(real);
+    }
     free(abs);
-    free(real);
     return found;
 }

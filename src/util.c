@@ -3,9 +3,12 @@
 #include "ftlint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -123,16 +126,31 @@ void ftl_buf_free(ftl_buf *b)
 
 char *ftl_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
         return NULL;
+    struct stat st;
+    int err = 0;
     ftl_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ftl_buf_putn(&b, chunk, n);
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
+    if (fstat(fd, &st) != 0) {
+        err = errno;
+    } else if (!S_ISREG(st.st_mode)) {
+        err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;   /* a device or FIFO: never ending */
+    } else {
+        char chunk[65536];
+        for (;;) {
+            ssize_t n = read(fd, chunk, sizeof chunk);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                err = errno;
+            if (n <= 0)
+                break;
+            ftl_buf_putn(&b, chunk, (size_t)n);
+        }
+    }
+    close(fd);
     if (err) {
         ftl_buf_free(&b);
         errno = err;
@@ -140,6 +158,11 @@ char *ftl_read_file(const char *path, size_t *len)
     }
     *len = b.len;
     return ftl_buf_steal(&b);
+}
+
+const char *ftl_read_error(int err)
+{
+    return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 char *ftl_cxstr(CXString s)

@@ -42,8 +42,12 @@ bool ftl_strmap_get(const ftl_strmap *m, const char *key, size_t *val);
 void ftl_strmap_put(ftl_strmap *m, const char *key, size_t val);
 void ftl_strmap_free(ftl_strmap *m);
 
-/* Reads a whole file; returns NULL and sets errno on failure. *len receives the size. Caller frees. */
+/* Reads a whole regular file; returns NULL and sets errno on failure (EINVAL for a device or
+ * FIFO, which would never end or block, EISDIR for a directory). *len receives the size.
+ * Caller frees. */
 char *ftl_read_file(const char *path, size_t *len);
+/* The reason ftl_read_file failed with errno err, for messages ("not a regular file"...). */
+const char *ftl_read_error(int err);
 /* Runs fn(arg) on a new thread whose stack is stack_bytes (falling back to smaller sizes when
  * the system refuses), waits for it and returns its result. ftlint parses and walks syntax
  * trees that can be hundreds of thousands of levels deep; libclang runs on the calling thread

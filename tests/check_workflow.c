@@ -185,6 +185,33 @@ START_TEST(compdb_compiler_configuration_files_ignored)
 }
 END_TEST
 
+/* Response files are expanded by ftlint: nested ones relative to the including file, and only
+ * regular files (libclang itself would read "@/dev/zero" until memory runs out). */
+START_TEST(compdb_response_files)
+{
+    char *d = project("compdb"), *out;
+    char *cmd = ftl_xasprintf(
+        "cd '%s' && mkdir -p build/rsp && printf '%%s\\n' '-I../include @rsp/more.rsp' > build/flags.rsp && "
+        "printf '%%s\\n' '\"-DWITH_REGISTRY\" @/dev/zero @/dev/stdin @nothing.rsp' > build/rsp/more.rsp && "
+        "printf '[{\"directory\": \"%s/build\", \"arguments\": [\"cc\", \"@flags.rsp\", "
+        "\"../src/mod.c\"], \"file\": \"../src/mod.c\"}]' > rsp.json && "
+        "printf '[{\"directory\": \"%s/build\", \"command\": \"cc @/dev/zero -I../include "
+        "\\\"-DWITH_REGISTRY\\\" ../src/mod.c\", \"file\": \"../src/mod.c\"}]' > zero.json",
+        d, d, d);
+    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
+    free(cmd);
+    ck_assert_int_eq(in_dir(d, "-v -p rsp.json src/mod.c < /dev/null", &out), 1);
+    HAS(out, "src/mod.c:10:19: warning: PyDict_GetItem");   /* -DWITH_REGISTRY from the nested file */
+    HAS(out, "@/dev/zero (not a regular file), @/dev/stdin (not a regular file), @nothing.rsp (missing)");
+    free(out);
+    ck_assert_int_eq(in_dir(d, "-v -p zero.json src/mod.c < /dev/null", &out), 1);
+    HAS(out, "src/mod.c:10:19: warning: PyDict_GetItem");
+    HAS(out, "@/dev/zero (not a regular file)");
+    free(out);
+    remove_project(d);
+}
+END_TEST
+
 START_TEST(compdb_malformed_is_one_error)
 {
     char *d = project("compdb"), *out;
@@ -685,6 +712,7 @@ int main(void)
     tcase_add_test(tc, compdb_hostile_flags_dropped);
     tcase_add_test(tc, compdb_malformed_is_one_error);
     tcase_add_test(tc, compdb_compiler_configuration_files_ignored);
+    tcase_add_test(tc, compdb_response_files);
     tcase_add_test(tc, compdb_filter_unit);
     tcase_add_test(tc, compdb_filter_reading_tricks);
     tcase_add_test(tc, stdin_filename);
