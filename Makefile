@@ -50,7 +50,7 @@ TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/check_*.c))
 CLANG ?= $(or $(wildcard $(shell $(LLVM_CONFIG) --bindir)/clang),clang)
 
 .PHONY: all check demo install clean bench check-asan check-valgrind check-variant \
-	fuzz fuzz-smoke fuzz-regress fuzz-build
+	fuzz fuzz-smoke fuzz-regress fuzz-build fuzz-bins
 all: ftlint
 
 $(BUILD)/prelude.inc: src/prelude.h scripts/embed.sh
@@ -140,6 +140,41 @@ else ifeq ($(FTL_VARIANT),valgrind)
 else
 	$(error check-variant is run by check-asan and check-valgrind)
 endif
+
+# ---- libFuzzer targets (tests/fuzz/fuzz_*.c; tests/fuzz/run.sh runs them) ------------------------
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+# Builds every target in build-fuzz/fuzz/ with clang, libFuzzer, ASan and UBSan.
+fuzz-build:
+	@$(MAKE) --no-print-directory FTL_INNER=1 BUILD=build-fuzz FTL_VARIANT=fuzz CC=$(CLANG) \
+		CFLAGS="$(FUZZ_CFLAGS)" fuzz-bins
+
+fuzz-bins: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+	@:
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/*.h $(BUILD)/libftlint.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(BUILD)/libftlint.a $(LIBS)
+
+FUZZ_ENV = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+# Each target for FUZZ_SECONDS (default 60), one after the other.
+fuzz: fuzz-build
+	@$(FUZZ_ENV) tests/fuzz/run.sh run $(FUZZ_SECONDS)
+
+# Each target briefly (FUZZ_SMOKE_SECONDS, default 10 s), for CI.
+fuzz-smoke: fuzz-build
+	@$(FUZZ_ENV) tests/fuzz/run.sh run $(FUZZ_SMOKE_SECONDS)
+
+# Every committed seed and crash input (tests/fuzz/regress/) once.
+fuzz-regress: fuzz-build
+	@$(FUZZ_ENV) tests/fuzz/run.sh regress
 
 demo: ftlint
 	@echo "== ftlint examples/demo (the bundled example extension)"

@@ -66,8 +66,8 @@ static const char *const unsafe_with_value[] = {
 };
 /* Dropped whatever follows: joined forms of the same. */
 static const char *const unsafe_prefixes[] = {
-    "-fplugin", "-fpass-plugin", "--config", "-Wp,", "-B", "-specs=", "-load=", "--load",
-    "--prefix", "--specs", "--driver-mode", "-clang:", NULL,
+    "-fplugin", "-fpass-plugin", "--config", "-Wp,", "-B", "-specs", "-load", "--load", "-wrapper",
+    "-plugin", "-add-plugin", "--prefix", "--specs", "--driver-mode", "-clang:", NULL,
 };
 /* -Xclang values that load code (their own value follows as another -Xclang pair). */
 static const char *const cc1_loaders[] = {"-load", "-plugin", "-add-plugin", NULL};
@@ -95,6 +95,7 @@ static const char *const unused_exact[] = {
 static const char *const unused_prefixes[] = {
     /* outputs, dependency files, reports */
     "-M", "-o", "-Wl,", "-Wa,", "-save-temps", "-ftime-trace", "-ftime-report", "-emit-",
+    "-dependency-", "-serialize-diagnostic", "--serialize-diagnostic",
     "-fdump-", "-fopt-info", "-fcrash-diagnostics", "-gen-reproducer", "-print-", "--print-",
     "-fsave-optimization-record", "-foptimization-record", "-L", "-l", "-ccc-", "--param=",
     "-mllvm=",
@@ -227,7 +228,7 @@ void ftl_compdb_filter(const char *const *args0, size_t n0, const char *director
      * naming "tools/gcc" could bring its own tools/x86_64-linux-gnu.cfg. The name still gives
      * the target of a cross compiler (aarch64-linux-gnu-gcc). */
     const char *base = strrchr(args[0], '/');
-    ftl_strv_push(kept, base && base[1] ? base + 1 : args[0]);
+    ftl_strv_push(kept, !base ? args[0] : base[1] ? base + 1 : "cc");
     ftl_strv_push(kept, driver_mode(args[0]));
     for (size_t i = 1; i < n; i++) {
         const char *a = args[i];

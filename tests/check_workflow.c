@@ -296,7 +296,8 @@ START_TEST(compdb_filter_reading_tricks)
         "-Xclang=pch.h", "-imultilib", "-D", "-fplugin=evil.so", "-include", "-MF",
         "-Xopenmp-target=t", "-fplugin=b.so", "-Xlinker", "-lfoo", "-clang:-fplugin=c.so",
         "--driver-mode=cl", "-Xclang", "-include", "-Xclang", "-fpass-plugin=d.so",
-        "--write-dependencies", "--prefix", "/evil", "--target=aarch64-linux-gnu", "-DOK", "-I",
+        "--write-dependencies", "--prefix", "/evil", "--target=aarch64-linux-gnu",
+        "-dependency-file=x.d", "-specsfoo", "-loadx", "-DOK", "-I",
     };
     ftl_strv kept = {0}, unsafe = {0}, unused = {0};
     ftl_compdb_filter(args, sizeof args / sizeof *args, "/proj", &kept, NULL, &unsafe, &unused);
@@ -307,14 +308,15 @@ START_TEST(compdb_filter_reading_tricks)
         ck_assert_str_eq(kept.v[i], want_kept[i]);
     const char *want_unsafe[] = {"-Xclang -load -Xclang evil.so", "-D -fplugin=evil.so",
                                  "-clang:-fplugin=c.so", "--driver-mode=cl",
-                                 "-include -fpass-plugin=d.so", "--prefix /evil"};
+                                 "-include -fpass-plugin=d.so", "--prefix /evil", "-specsfoo",
+                                 "-loadx"};
     ck_assert_uint_eq(unsafe.n, sizeof want_unsafe / sizeof *want_unsafe);
     for (size_t i = 0; i < unsafe.n; i++)
         ck_assert_str_eq(unsafe.v[i], want_unsafe[i]);
     /* -Xopenmp-target=T takes b.so's flag as its argument; -Xlinker takes -lfoo; a trailing
      * -I would take ftlint's own next argument. */
     const char *want_unused[] = {"-include -MF", "-Xopenmp-target=t", "-Xlinker",
-                                 "--write-dependencies", "-I"};
+                                 "--write-dependencies", "-dependency-file=x.d", "-I"};
     ck_assert_uint_eq(unused.n, sizeof want_unused / sizeof *want_unused);
     for (size_t i = 0; i < unused.n; i++)
         ck_assert_str_eq(unused.v[i], want_unused[i]);

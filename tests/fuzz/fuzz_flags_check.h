@@ -23,7 +23,7 @@ static const char *const fz_forbidden[] = {
     "-fsave-optimization-record", "-foptimization-record-file", "-emit-", "-fdump-", NULL,
 };
 
-static void fz_check_kept(const ftl_strv *kept)
+static inline void fz_check_kept(const ftl_strv *kept)
 {
     if (kept->n == 0)
         return;

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char *fz_dir;     /* the scratch directory */
 static FILE *fz_null;    /* /dev/null, for error messages */
 
-static void fz_cleanup(void)
+static inline void fz_cleanup(void)
 {
     if (!fz_dir)
         return;
@@ -30,7 +30,7 @@ static void fz_cleanup(void)
 }
 
 /* Creates the scratch directory and the message sink; aborts when it cannot. */
-static void fz_init(void)
+static inline void fz_init(void)
 {
     char tmpl[] = "/tmp/ftlint-fuzz-XXXXXX";
     if (!mkdtemp(tmpl)) {
@@ -45,7 +45,7 @@ static void fz_init(void)
 }
 
 /* Writes data to NAME in the scratch directory; returns its path (caller frees). */
-static char *fz_write(const char *name, const uint8_t *data, size_t size)
+static inline char *fz_write(const char *name, const uint8_t *data, size_t size)
 {
     char *path = ftl_xasprintf("%s/%s", fz_dir, name);
     FILE *f = fopen(path, "wb");
