@@ -3,6 +3,7 @@
 #include "driver.h"
 #include "config.h"
 #include "graph.h"
+#include "isolate.h"
 #include "pyinclude.h"
 #include "suppress.h"
 #include "util.h"
@@ -61,7 +62,7 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
         ftl_findings fs = {0};
         ftl_grow((void **)&run->files, &run->capfiles, run->nfiles + 1, sizeof *run->files);
         ftl_file_result *res = &run->files[run->nfiles++];
-        ftl_analyze_file(index, cfg, run->list.files.v[i], &fs, res);
+        ftl_analyze_file_limited(index, cfg, run->list.files.v[i], &fs, res);
         ftl_findings_take(&run->findings, &fs);
         if (res->graph)
             ftl_graph_merge(graph, res->graph);

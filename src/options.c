@@ -5,6 +5,7 @@
 #include "config.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@ enum opt_id {
     OPT_INCLUDE, OPT_DEFINE, OPT_UNDEF, OPT_PYINC, OPT_STD, OPT_SELECT, OPT_IGNORE,
     OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
     OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_MIN_PYTHON,
-    OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT,
+    OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT, OPT_TIMEOUT,
     /* workflow */
     OPT_COMPDB, OPT_STDIN, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
 };
@@ -51,6 +52,7 @@ static const opt options[] = {
     {"format", 0, "FORMAT", OPT_FORMAT, "output format: text, json or sarif (default text)"},
     {"output", 'o', "FILE", OPT_OUTPUT, "write the report to FILE (replaced only once complete)"},
     {"source-root", 0, "DIR", OPT_SOURCE_ROOT, "SARIF paths are relative to DIR (default: the current directory)"},
+    {"timeout", 0, "SECONDS", OPT_TIMEOUT, "skip a file whose analysis takes longer (each file then runs in a child process)"},
     {"version", 0, NULL, OPT_VERSION, "print the version and exit"},
     {"help", 'h', NULL, OPT_HELP, "print this help and exit"},
 };
@@ -137,6 +139,20 @@ static bool set_file(char **slot, const char *val, const char *name, FILE *err)
     }
     free(*slot);
     *slot = ftl_xstrdup(val);
+    return true;
+}
+
+/* --timeout: whole seconds, 1 to a day. */
+static bool parse_timeout(const char *val, unsigned *out, FILE *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(val, &end, 10);
+    if (!*val || *end || errno || val[0] == '-' || v < 1 || v > 86400) {
+        fprintf(err, "ftlint: --timeout: '%s' is not a number of seconds from 1 to 86400\n", val);
+        return false;
+    }
+    *out = (unsigned)v;
     return true;
 }
 
@@ -228,6 +244,8 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
             cfg->source_root = s;
         }
         return true;
+    case OPT_TIMEOUT:
+        return parse_timeout(val, &cfg->timeout, err);
     case OPT_VERSION:
         cli->action = FTL_ACT_VERSION;
         return true;
