@@ -86,7 +86,7 @@ ftl_baseline *ftl_baseline_load(const char *file, FILE *err)
     char *text = ftl_read_file(file, &len);
     if (!text) {
         fprintf(err, "ftlint: --baseline: cannot read %s: %s (create it with --write-baseline)\n",
-                file, strerror(errno));
+                file, ftl_read_error(errno));
         return NULL;
     }
     ftl_baseline *b = NULL;

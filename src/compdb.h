@@ -1,10 +1,12 @@
-/* compdb.h: compile_commands.json. Loaded through libclang's compilation-database API (which
- * splits commands, strips ccache-style wrappers and expands response files); each entry's
- * arguments are filtered once at load time so that nothing in a database, even one from an
- * untrusted pull request, can make the analysis load code or write files. */
+/* compdb.h: compile_commands.json. Checked with cJSON, its commands split and response files
+ * expanded by ftlint (regular files of bounded size only), then loaded through libclang's
+ * compilation-database API (which strips ccache-style wrappers); each entry's arguments are
+ * filtered once at load time so that nothing in a database, even one from an untrusted pull
+ * request, can make the analysis load code, write files or read without end. */
 #ifndef FTL_COMPDB_H
 #define FTL_COMPDB_H
 #include "ftlint.h"
+#include "util.h"
 #include <stdio.h>
 
 #define FTL_COMPDB_NAME "compile_commands.json"
@@ -27,6 +29,8 @@ typedef struct ftl_compdb {
     ftl_strv unsafe;         /* distinct flags dropped because they load code or run tools */
     ftl_strv unused;         /* distinct flags dropped because the analysis cannot use them */
     char *resource_dir;      /* libclang's own builtin headers (absolute), or NULL */
+    ftl_strmap by_file;      /* file -> index of its (first) entry */
+    ftl_strmap by_real;      /* real path -> index of the first entry with it */
 } ftl_compdb;
 
 /* Searches start (a file or directory), its parents and their build/ folders for

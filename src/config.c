@@ -421,7 +421,7 @@ bool ftl_config_load(ftl_config *cfg, const char *file, FILE *err)
     bool ok = false;
     char *text = ftl_read_file(file, &len);
     if (!text) {
-        fprintf(err, "ftlint: %s: cannot read: %s\n", file, strerror(errno));
+        fprintf(err, "ftlint: %s: cannot read: %s\n", file, ftl_read_error(errno));
         return false;
     }
     const char *end = NULL;

@@ -4,6 +4,7 @@
 #include "driver.h"
 #include "config.h"
 #include "graph.h"
+#include "isolate.h"
 #include "pyinclude.h"
 #include "suppress.h"
 #include "fsio.h"
@@ -145,7 +146,10 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
 
     accel a;
     accel_open(cfg, n, &a, run);
-    ftl_analyze_files(cfg, &run->list.files, cfg->jobs ? cfg->jobs : ftl_online_cpus(),
+    /* --timeout forks a child per file: from a single thread, so that no other thread can hold
+     * a lock the child inherits. */
+    unsigned jobs = cfg->timeout ? 1 : cfg->jobs ? cfg->jobs : ftl_online_cpus();
+    ftl_analyze_files(cfg, &run->list.files, jobs,
                       cfg->no_pch ? NULL : a.pch, a.cache, run->files, per);
     accel_close(&a, run);
 

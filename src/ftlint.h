@@ -42,6 +42,7 @@ typedef struct ftl_config {
     enum ftl_format format;  /* --format */
     char *output;            /* -o FILE, or NULL for standard output */
     char *source_root;       /* --source-root DIR (SARIF's %SRCROOT%), or NULL: the current directory */
+    unsigned timeout;        /* --timeout SECONDS per file (analysed in a child process), 0: none */
 
     /* Workflow: compilation database, linting standard input, .ftlint.json. All owned by the
      * config and released by ftl_workflow_free (config.c). */

@@ -143,6 +143,67 @@ void ftl_findings_resolve(ftl_findings *fs, ftl_graph *g)
     fs->n = w;
 }
 
+void ftl_graph_pack(const ftl_graph *g, ftl_buf *b)
+{
+    ftl_wire_put_u64(b, g ? g->n : 0);
+    for (size_t i = 0; g && i < g->n; i++) {
+        const gnode *n = &g->v[i];
+        ftl_wire_put_str(b, n->key);
+        ftl_wire_put_u64(b, (unsigned)n->root | (unsigned)n->address_taken << 1);
+        ftl_wire_put_u64(b, n->ncalls);
+        for (size_t k = 0; k < n->ncalls; k++) {
+            ftl_wire_put_u64(b, n->calls[k].caller);
+            ftl_wire_put_u64(b, n->calls[k].locked);
+        }
+    }
+}
+
+ftl_graph *ftl_graph_unpack(ftl_wire *w)
+{
+    ftl_graph *g = ftl_graph_new();
+    size_t n = ftl_wire_count(w);
+    /* Nodes first (calls name their callers by index), then the calls. */
+    size_t start = w->pos;
+    for (size_t i = 0; i < n && !w->bad; i++) {
+        char *key = ftl_wire_str(w);
+        if (!key) {
+            w->bad = true;
+            break;
+        }
+        size_t id = node(g, key);
+        free(key);
+        unsigned flags = (unsigned)ftl_wire_u64(w);
+        g->v[id].root |= (flags & 1) != 0;
+        g->v[id].address_taken |= (flags & 2) != 0;
+        size_t nc = ftl_wire_count(w);
+        for (size_t k = 0; k < nc; k++) {
+            ftl_wire_u64(w);
+            ftl_wire_u64(w);
+        }
+    }
+    if (!w->bad && g->n != n)
+        w->bad = true;           /* the same key twice */
+    w->pos = w->bad ? w->pos : start;
+    for (size_t i = 0; i < n && !w->bad; i++) {
+        free(ftl_wire_str(w));
+        ftl_wire_u64(w);
+        size_t nc = ftl_wire_count(w);
+        for (size_t k = 0; k < nc && !w->bad; k++) {
+            unsigned long long caller = ftl_wire_u64(w);
+            bool locked = ftl_wire_u64(w) != 0;
+            if (caller >= n)
+                w->bad = true;
+            else
+                add_call(g, i, (size_t)caller, locked);
+        }
+    }
+    if (w->bad) {
+        ftl_graph_free(g);
+        return NULL;
+    }
+    return g;
+}
+
 /* ---- rule-facing API ---------------------------------------------------------------------- */
 
 void ftl_graph_root(ftl_ctx *ctx, const char *key)

@@ -14,7 +14,7 @@ enum opt_id {
     OPT_INCLUDE, OPT_DEFINE, OPT_UNDEF, OPT_PYINC, OPT_STD, OPT_SELECT, OPT_IGNORE,
     OPT_LIST_RULES, OPT_EXPLAIN, OPT_QUIET, OPT_VERBOSE, OPT_COLOR, OPT_VERSION, OPT_HELP,
     OPT_FIX, OPT_UNSAFE_FIXES, OPT_DIFF, OPT_MIN_PYTHON,
-    OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT,
+    OPT_FORMAT, OPT_OUTPUT, OPT_SOURCE_ROOT, OPT_TIMEOUT,
     /* workflow */
     OPT_COMPDB, OPT_STDIN, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
     OPT_JOBS, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_NO_PCH, OPT_SHARD,
@@ -59,6 +59,7 @@ static const opt options[] = {
     {"no-cache", 0, NULL, OPT_NO_CACHE, "neither read nor write the result cache"},
     {"no-pch", 0, NULL, OPT_NO_PCH, "parse Python.h for every file (no precompiled header)"},
     {"shard", 0, "K/N", OPT_SHARD, "analyse only part K of N of the files (merge: ftlint merge)"},
+    {"timeout", 0, "SECONDS", OPT_TIMEOUT, "skip a file whose analysis takes longer (each file then runs in a child process)"},
     {"version", 0, NULL, OPT_VERSION, "print the version and exit"},
     {"help", 'h', NULL, OPT_HELP, "print this help and exit"},
 };
@@ -145,6 +146,20 @@ static bool set_file(char **slot, const char *val, const char *name, FILE *err)
     }
     free(*slot);
     *slot = ftl_xstrdup(val);
+    return true;
+}
+
+/* --timeout: whole seconds, 1 to a day. */
+static bool parse_timeout(const char *val, unsigned *out, FILE *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(val, &end, 10);
+    if (!*val || *end || errno || val[0] == '-' || v < 1 || v > 86400) {
+        fprintf(err, "ftlint: --timeout: '%s' is not a number of seconds from 1 to 86400\n", val);
+        return false;
+    }
+    *out = (unsigned)v;
     return true;
 }
 
@@ -268,6 +283,8 @@ static bool apply(ftl_cli *cli, const opt *o, const char *val, FILE *err, ftl_st
             return false;
         }
         return true;
+    case OPT_TIMEOUT:
+        return parse_timeout(val, &cfg->timeout, err);
     case OPT_VERSION:
         cli->action = FTL_ACT_VERSION;
         return true;

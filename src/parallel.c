@@ -3,6 +3,7 @@
  * counter, so uneven files balance themselves; every outcome lands in the slot of its file,
  * which keeps the run's output independent of the scheduling. */
 #include "driver.h"
+#include "isolate.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -27,6 +28,17 @@ typedef struct shared {
     atomic_size_t next;
 } shared;
 
+typedef struct isolated_arg {
+    const ftl_worker *w;
+    const ftl_config *cfg;
+} isolated_arg;
+
+static void analyze_in(void *arg, const char *path, ftl_findings *out, ftl_file_result *res)
+{
+    const isolated_arg *a = arg;
+    ftl_analyze_file_in(a->w, a->cfg, path, out, res);
+}
+
 static void *work(void *arg)
 {
     shared *sh = arg;
@@ -35,7 +47,13 @@ static void *work(void *arg)
         size_t i = atomic_fetch_add(&sh->next, 1);
         if (i >= sh->files->n)
             break;
-        ftl_analyze_file_in(&w, sh->cfg, sh->files->v[i], &sh->fs[i], &sh->res[i]);
+        if (sh->cfg->timeout) {
+            isolated_arg a = {&w, sh->cfg};
+            ftl_analyze_isolated(sh->cfg->timeout, analyze_in, &a, sh->files->v[i], &sh->fs[i],
+                                 &sh->res[i]);
+        } else {
+            ftl_analyze_file_in(&w, sh->cfg, sh->files->v[i], &sh->fs[i], &sh->res[i]);
+        }
     }
     clang_disposeIndex(w.index);
     return NULL;

@@ -68,6 +68,8 @@ bool ftl_output_check(const char *path, FILE *err)
         fprintf(err, "ftlint: -o %s: is a directory\n", path);
         return false;
     }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return true;             /* a device or FIFO: written directly (see ftl_output_open) */
     char *dir = dir_of(path);
     bool ok = false;
     if (stat(dir, &st) != 0)
@@ -90,6 +92,18 @@ bool ftl_output_open(ftl_output *o, const char *path, FILE *err)
         errno = 0;
         return true;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* /dev/null, /dev/stdout, a FIFO: renaming a file over it would replace the device
+         * (as root, /dev/null itself) with a regular file. */
+        if (!(o->f = fopen(path, "w"))) {
+            fprintf(err, "ftlint: -o %s: %s\n", path, strerror(errno));
+            return false;
+        }
+        o->path = ftl_xstrdup(path);
+        errno = 0;
+        return true;
+    }
     char *dir = dir_of(path);
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
@@ -105,7 +119,6 @@ bool ftl_output_open(ftl_output *o, const char *path, FILE *err)
     /* The result gets the mode an ordinary create would give (or the old file's mode), not
      * mkstemp's 0600. Reading the umask means setting it; the output is opened after the
      * analysis, when no other thread runs. */
-    struct stat st;
     mode_t mode;
     if (stat(path, &st) == 0) {
         mode = st.st_mode & 07777;
@@ -138,6 +151,22 @@ bool ftl_output_commit(ftl_output *o, bool complete, FILE *err)
 {
     int saved = complete ? 0 : (errno ? errno : EIO);
     bool ok = complete;
+    if (o->path && !o->tmp) {
+        /* Written directly to a device or FIFO. */
+        if (ok && (fflush(o->f) != 0 || ferror(o->f))) {
+            ok = false;
+            saved = errno;
+        }
+        if (fclose(o->f) != 0 && ok) {
+            ok = false;
+            saved = errno;
+        }
+        if (!ok)
+            fprintf(err, "ftlint: -o %s: cannot write the report: %s\n", o->path,
+                    strerror(saved ? saved : EIO));
+        output_release(o);
+        return ok;
+    }
     if (!o->path) {
         if (ok && (fflush(o->f) != 0 || ferror(o->f))) {
             ok = false;

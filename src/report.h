@@ -41,11 +41,12 @@ void ftl_report_text(FILE *out, const ftl_findings *fs, const ftl_config *cfg);
 
 /* Standard output, or -o FILE written to a temporary file in FILE's directory and renamed over
  * FILE only once complete: a run that fails never leaves a truncated FILE, and an old FILE
- * stays intact until the new one replaces it. */
+ * stays intact until the new one replaces it. An existing FILE that is not a regular file
+ * (/dev/null, /dev/stdout, a FIFO) is written directly. */
 typedef struct ftl_output {
     FILE *f;                 /* where formatters write */
     char *path;              /* -o FILE, or NULL for standard output */
-    char *tmp;               /* the temporary file while open */
+    char *tmp;               /* the temporary file while open; NULL when writing FILE directly */
 } ftl_output;
 
 /* Checks before any analysis that path (NULL: standard output) can be written: its directory

@@ -378,6 +378,82 @@ void ftl_suppressions_map_paths(struct ftl_suppressions *s, char *(*map)(const c
     }
 }
 
+void ftl_suppressions_pack(const struct ftl_suppressions *s, ftl_buf *b)
+{
+    ftl_wire_put_u64(b, s ? s->n : 0);
+    for (size_t i = 0; s && i < s->n; i++) {
+        const ftl_supfile *f = &s->files[i];
+        ftl_wire_put_str(b, f->path);
+        ftl_wire_put_str(b, f->key);
+        ftl_wire_put_u64(b, f->reliable);
+        ftl_wire_put_u64(b, f->n);
+        for (size_t k = 0; k < f->n; k++) {
+            const ftl_directive *d = &f->v[k];
+            const unsigned long long nums[] = {d->line, d->col, d->end_col, d->offset, d->end_offset,
+                                               d->last_line, d->file_level, d->all, d->active,
+                                               d->hash_unused, d->hash_bad, d->nrules};
+            for (size_t j = 0; j < sizeof nums / sizeof *nums; j++)
+                ftl_wire_put_u64(b, nums[j]);
+            for (size_t j = 0; j < d->nrules; j++)
+                ftl_wire_put_u64(b, (unsigned)d->rules[j]);
+            ftl_wire_put_str(b, d->text);
+            ftl_wire_put_str(b, d->error);
+            ftl_wire_put_str(b, d->error_help);
+        }
+    }
+}
+
+struct ftl_suppressions *ftl_suppressions_unpack(ftl_wire *w)
+{
+    size_t n = ftl_wire_count(w);
+    if (w->bad || n == 0)
+        return NULL;
+    struct ftl_suppressions *s = ftl_xcalloc(1, sizeof *s);
+    for (size_t i = 0; i < n && !w->bad; i++) {
+        ftl_grow((void **)&s->files, &s->cap, s->n + 1, sizeof *s->files);
+        ftl_supfile *f = &s->files[s->n++];
+        memset(f, 0, sizeof *f);
+        f->path = ftl_wire_str(w);
+        f->key = ftl_wire_str(w);
+        f->reliable = ftl_wire_u64(w) != 0;
+        size_t nd = ftl_wire_count(w);
+        f->v = ftl_xcalloc(nd ? nd : 1, sizeof *f->v);
+        for (size_t k = 0; k < nd && !w->bad; k++) {
+            ftl_directive *d = &f->v[f->n++];
+            d->line = (unsigned)ftl_wire_u64(w);
+            d->col = (unsigned)ftl_wire_u64(w);
+            d->end_col = (unsigned)ftl_wire_u64(w);
+            d->offset = (unsigned)ftl_wire_u64(w);
+            d->end_offset = (unsigned)ftl_wire_u64(w);
+            d->last_line = (unsigned)ftl_wire_u64(w);
+            d->file_level = ftl_wire_u64(w) != 0;
+            d->all = ftl_wire_u64(w) != 0;
+            d->active = ftl_wire_u64(w) != 0;
+            d->hash_unused = ftl_wire_u64(w);
+            d->hash_bad = ftl_wire_u64(w);
+            size_t nr = ftl_wire_count(w);
+            d->rules = ftl_xcalloc(nr ? nr : 1, sizeof *d->rules);
+            for (size_t j = 0; j < nr && !w->bad; j++) {
+                unsigned long long r = ftl_wire_u64(w);
+                if (r >= ftl_nrules)
+                    w->bad = true;
+                else
+                    d->rules[d->nrules++] = (int)r;
+            }
+            d->text = ftl_wire_str(w);
+            d->error = ftl_wire_str(w);
+            d->error_help = ftl_wire_str(w);
+        }
+        if (!f->path || !f->key)
+            w->bad = true;
+    }
+    if (w->bad) {
+        ftl_suppressions_free(s);
+        return NULL;
+    }
+    return s;
+}
+
 /* ---- applying them -------------------------------------------------------------------------- */
 
 /* The directives of one file merged over every unit that read it. */

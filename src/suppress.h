@@ -5,6 +5,7 @@
 #ifndef FTL_SUPPRESS_H
 #define FTL_SUPPRESS_H
 #include "ftlint.h"
+#include "util.h"
 
 /* Lines a file-level directive may appear on (ignore-file). */
 #define FTL_IGNORE_FILE_LINES 10
@@ -42,6 +43,11 @@ void ftl_suppressions_free(struct ftl_suppressions *s);
  * to keep the path). Used when files were parsed under another name. */
 void ftl_suppressions_map_paths(struct ftl_suppressions *s, char *(*map)(const char *, void *),
                                 void *data);
+
+/* Writes s (may be NULL) to b, and reads it back: NULL for none, or (with w->bad set) for a
+ * truncated or malformed stream. */
+void ftl_suppressions_pack(const struct ftl_suppressions *s, ftl_buf *b);
+struct ftl_suppressions *ftl_suppressions_unpack(ftl_wire *w);
 
 /* Applies the directives recorded in files[] to fs: drops suppressed findings, adds FT008 and
  * FT009 findings (when enabled). The caller sorts fs afterwards. */

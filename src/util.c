@@ -3,9 +3,12 @@
 #include "ftlint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -121,18 +124,87 @@ void ftl_buf_free(ftl_buf *b)
     b->len = b->cap = 0;
 }
 
+void ftl_wire_put_u64(ftl_buf *b, unsigned long long v)
+{
+    unsigned char bytes[8];
+    for (int i = 0; i < 8; i++)
+        bytes[i] = (unsigned char)(v >> (8 * i));
+    ftl_buf_putn(b, (const char *)bytes, sizeof bytes);
+}
+
+void ftl_wire_put_str(ftl_buf *b, const char *s)
+{
+    /* The length plus one, 0 for NULL. */
+    size_t n = s ? strlen(s) : 0;
+    ftl_wire_put_u64(b, s ? n + 1 : 0);
+    if (s)
+        ftl_buf_putn(b, s, n);
+}
+
+unsigned long long ftl_wire_u64(ftl_wire *w)
+{
+    if (w->bad || w->len - w->pos < 8) {
+        w->bad = true;
+        return 0;
+    }
+    unsigned long long v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (unsigned long long)(unsigned char)w->p[w->pos + i] << (8 * i);
+    w->pos += 8;
+    return v;
+}
+
+size_t ftl_wire_count(ftl_wire *w)
+{
+    unsigned long long n = ftl_wire_u64(w);
+    if (n > w->len - w->pos) {
+        w->bad = true;
+        return 0;
+    }
+    return (size_t)n;
+}
+
+char *ftl_wire_str(ftl_wire *w)
+{
+    unsigned long long n = ftl_wire_u64(w);
+    if (n == 0 || w->bad)
+        return NULL;
+    if (n - 1 > w->len - w->pos) {
+        w->bad = true;
+        return NULL;
+    }
+    char *s = ftl_xstrndup(w->p + w->pos, (size_t)(n - 1));
+    w->pos += (size_t)(n - 1);
+    return s;
+}
+
 char *ftl_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
         return NULL;
+    struct stat st;
+    int err = 0;
     ftl_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ftl_buf_putn(&b, chunk, n);
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
+    if (fstat(fd, &st) != 0) {
+        err = errno;
+    } else if (!S_ISREG(st.st_mode)) {
+        err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;   /* a device or FIFO: never ending */
+    } else {
+        char chunk[65536];
+        for (;;) {
+            ssize_t n = read(fd, chunk, sizeof chunk);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                err = errno;
+            if (n <= 0)
+                break;
+            ftl_buf_putn(&b, chunk, (size_t)n);
+        }
+    }
+    close(fd);
     if (err) {
         ftl_buf_free(&b);
         errno = err;
@@ -140,6 +212,11 @@ char *ftl_read_file(const char *path, size_t *len)
     }
     *len = b.len;
     return ftl_buf_steal(&b);
+}
+
+const char *ftl_read_error(int err)
+{
+    return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 char *ftl_cxstr(CXString s)

@@ -30,6 +30,21 @@ void ftl_buf_printf(ftl_buf *b, const char *fmt, ...) __attribute__((format(prin
 char *ftl_buf_steal(ftl_buf *b);   /* returns the NUL-terminated string (caller frees), resets b */
 void ftl_buf_free(ftl_buf *b);
 
+/* A byte stream of numbers and strings, for handing results from one process to another
+ * (isolate.c). Writers append to an ftl_buf; a reader never reads past its end and sets bad
+ * instead. */
+typedef struct ftl_wire {
+    const char *p;
+    size_t len, pos;
+    bool bad;                /* truncated or malformed: every later read returns 0 or NULL */
+} ftl_wire;
+void ftl_wire_put_u64(ftl_buf *b, unsigned long long v);
+void ftl_wire_put_str(ftl_buf *b, const char *s);     /* s may be NULL */
+unsigned long long ftl_wire_u64(ftl_wire *w);
+/* A count of items that each take at least one byte: 0 and bad when larger than what is left. */
+size_t ftl_wire_count(ftl_wire *w);
+char *ftl_wire_str(ftl_wire *w);                      /* caller frees; NULL for NULL or bad */
+
 /* A map from strings (copied) to indices, with open addressing: USR lookups in rules. */
 typedef struct ftl_strmap {
     char **keys;
@@ -42,8 +57,12 @@ bool ftl_strmap_get(const ftl_strmap *m, const char *key, size_t *val);
 void ftl_strmap_put(ftl_strmap *m, const char *key, size_t val);
 void ftl_strmap_free(ftl_strmap *m);
 
-/* Reads a whole file; returns NULL and sets errno on failure. *len receives the size. Caller frees. */
+/* Reads a whole regular file; returns NULL and sets errno on failure (EINVAL for a device or
+ * FIFO, which would never end or block, EISDIR for a directory). *len receives the size.
+ * Caller frees. */
 char *ftl_read_file(const char *path, size_t *len);
+/* The reason ftl_read_file failed with errno err, for messages ("not a regular file"...). */
+const char *ftl_read_error(int err);
 /* Runs fn(arg) on a new thread whose stack is stack_bytes (falling back to smaller sizes when
  * the system refuses), waits for it and returns its result. ftlint parses and walks syntax
  * trees that can be hundreds of thousands of levels deep; libclang runs on the calling thread

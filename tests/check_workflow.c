@@ -147,14 +147,67 @@ START_TEST(compdb_hostile_flags_dropped)
     HAS(out, "ignoring flags that would load code into the compiler or run other programs: ");
     char *want = ftl_xasprintf("-fplugin=%s/evil.so, -fplugin-arg-evil-x=1, -fpass-plugin=%s/evil.so, "
                                "-Xclang -load -Xclang %s/evil.so, -Xclang -plugin -Xclang evil, "
-                               "-B%s, --config=%s/evil.cfg", d, d, d, d, d);
+                               "-B%s, --config=%s/evil.cfg, --prefix=%s", d, d, d, d, d, d);
     HAS(out, want);
     free(want);
     free(out);
     /* Nothing was loaded and nothing written: no plugin mark, no dependency file, no object. */
-    cmd = ftl_xasprintf("test ! -e '%s/LOADED' && test ! -e '%s/deps.d' && test ! -e '%s/out.o'", d, d, d);
+    cmd = ftl_xasprintf("test ! -e '%s/LOADED' && test ! -e '%s/deps.d' && test ! -e '%s/out.o' && "
+                        "test -z \"$(find '%s' -name '*.d')\"", d, d, d, d);
     ck_assert_msg(run_cmd(cmd, NULL, 0) == 0, "the database made ftlint load or write a file");
     free(cmd);
+    remove_project(d);
+}
+END_TEST
+
+/* clang reads configuration files (flags, as if on the command line) found next to the
+ * compiler it is told it runs as: a database naming a compiler inside the project must not
+ * bring its own. */
+START_TEST(compdb_compiler_configuration_files_ignored)
+{
+    char *d = project("compdb"), *out;
+    char *cmd = ftl_xasprintf(
+        "cd '%s' && mkdir tools && echo '#error configuration file read' > tools/mark.h && "
+        "for n in clang gcc x86_64-unknown-linux-gnu x86_64-unknown-linux-gnu-clang "
+        "x86_64-linux-gnu x86_64-linux-gnu-clang x86_64-pc-linux-gnu; do "
+        "echo \"-include %s/tools/mark.h\" > tools/$n.cfg; done && "
+        "printf '[{\"directory\": \"%s/build\", \"arguments\": [\"%s/tools/gcc\", \"-I../include\", "
+        "\"-DWITH_REGISTRY\", \"../src/mod.c\"], \"file\": \"../src/mod.c\"}]' > tools.json",
+        d, d, d, d);
+    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
+    free(cmd);
+    ck_assert_int_eq(in_dir(d, "-v -p tools.json src/mod.c", &out), 1);
+    HAS(out, "src/mod.c:10:19: warning: PyDict_GetItem");
+    LACKS(out, "configuration file read");
+    LACKS(out, "compiler error");
+    free(out);
+    remove_project(d);
+}
+END_TEST
+
+/* Response files are expanded by ftlint: nested ones relative to the including file, and only
+ * regular files (libclang itself would read "@/dev/zero" until memory runs out). */
+START_TEST(compdb_response_files)
+{
+    char *d = project("compdb"), *out;
+    char *cmd = ftl_xasprintf(
+        "cd '%s' && mkdir -p build/rsp && printf '%%s\\n' '-I../include @rsp/more.rsp' > build/flags.rsp && "
+        "printf '%%s\\n' '\"-DWITH_REGISTRY\" @/dev/zero @/dev/stdin @nothing.rsp' > build/rsp/more.rsp && "
+        "printf '[{\"directory\": \"%s/build\", \"arguments\": [\"cc\", \"@flags.rsp\", "
+        "\"../src/mod.c\"], \"file\": \"../src/mod.c\"}]' > rsp.json && "
+        "printf '[{\"directory\": \"%s/build\", \"command\": \"cc @/dev/zero -I../include "
+        "\\\"-DWITH_REGISTRY\\\" ../src/mod.c\", \"file\": \"../src/mod.c\"}]' > zero.json",
+        d, d, d);
+    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
+    free(cmd);
+    ck_assert_int_eq(in_dir(d, "-v -p rsp.json src/mod.c < /dev/null", &out), 1);
+    HAS(out, "src/mod.c:10:19: warning: PyDict_GetItem");   /* -DWITH_REGISTRY from the nested file */
+    HAS(out, "@/dev/zero (not a regular file), @/dev/stdin (not a regular file), @nothing.rsp (missing)");
+    free(out);
+    ck_assert_int_eq(in_dir(d, "-v -p zero.json src/mod.c < /dev/null", &out), 1);
+    HAS(out, "src/mod.c:10:19: warning: PyDict_GetItem");
+    HAS(out, "@/dev/zero (not a regular file)");
+    free(out);
     remove_project(d);
 }
 END_TEST
@@ -204,7 +257,7 @@ START_TEST(compdb_filter_unit)
     };
     ftl_strv kept = {0}, py_dirs = {0}, unsafe = {0}, unused = {0};
     ftl_compdb_filter(args, sizeof args / sizeof *args, "/proj/build", &kept, &py_dirs, &unsafe, &unused);
-    const char *want_kept[] = {"gcc", "-I", "inc", "-D", "X=1", "-isystem", "/sys", "-std=gnu11",
+    const char *want_kept[] = {"gcc", "--driver-mode=gcc", "-I", "inc", "-D", "X=1", "-isystem", "/sys", "-std=gnu11",
                                "-fPIC", "-pthread", "-include", "pch.h"};
     ck_assert_uint_eq(kept.n, sizeof want_kept / sizeof *want_kept);
     for (size_t i = 0; i < kept.n; i++)
@@ -227,6 +280,59 @@ START_TEST(compdb_filter_unit)
     free(py);
     ck_assert(ftl_compdb_ignorable_diagnostic("unknown argument: '-fno-gnu-unique'"));
     ck_assert(!ftl_compdb_ignorable_diagnostic("use of undeclared identifier 'x'"));
+}
+END_TEST
+
+/* Every spelling clang reads as a loader, a forwarder or an output is dropped, whatever
+ * surrounds it: the joined -Xclang=, an option ftlint does not know taking the next argument
+ * as its value (which turns the value of -D into an option), the compiler's own directory
+ * (clang reads configuration files found next to it) and its name (clang-cl reads
+ * "-clang:-fplugin=..." as an option), GCC-style long options (--write-dependencies writes a
+ * file, --prefix is -B). */
+START_TEST(compdb_filter_reading_tricks)
+{
+    const char *args[] = {
+        "/repo/tools/clang-cl.exe", "-Xclang=-load", "-Xclang=evil.so", "-Xclang=-include",
+        "-Xclang=pch.h", "-imultilib", "-D", "-fplugin=evil.so", "-include", "-MF",
+        "-Xopenmp-target=t", "-fplugin=b.so", "-Xlinker", "-lfoo", "-clang:-fplugin=c.so",
+        "--driver-mode=cl", "-Xclang", "-include", "-Xclang", "-fpass-plugin=d.so",
+        "--write-dependencies", "--prefix", "/evil", "--target=aarch64-linux-gnu",
+        "-dependency-file=x.d", "-specsfoo", "-loadx", "-DOK", "-I",
+    };
+    ftl_strv kept = {0}, unsafe = {0}, unused = {0};
+    ftl_compdb_filter(args, sizeof args / sizeof *args, "/proj", &kept, NULL, &unsafe, &unused);
+    const char *want_kept[] = {"clang-cl.exe", "--driver-mode=gcc", "-include", "pch.h",
+                               "-imultilib", "--target=aarch64-linux-gnu", "-D", "OK"};
+    ck_assert_uint_eq(kept.n, sizeof want_kept / sizeof *want_kept);
+    for (size_t i = 0; i < kept.n; i++)
+        ck_assert_str_eq(kept.v[i], want_kept[i]);
+    const char *want_unsafe[] = {"-Xclang -load -Xclang evil.so", "-D -fplugin=evil.so",
+                                 "-clang:-fplugin=c.so", "--driver-mode=cl",
+                                 "-include -fpass-plugin=d.so", "--prefix /evil", "-specsfoo",
+                                 "-loadx"};
+    ck_assert_uint_eq(unsafe.n, sizeof want_unsafe / sizeof *want_unsafe);
+    for (size_t i = 0; i < unsafe.n; i++)
+        ck_assert_str_eq(unsafe.v[i], want_unsafe[i]);
+    /* -Xopenmp-target=T takes b.so's flag as its argument; -Xlinker takes -lfoo; a trailing
+     * -I would take ftlint's own next argument. */
+    const char *want_unused[] = {"-include -MF", "-Xopenmp-target=t", "-Xlinker",
+                                 "--write-dependencies", "-dependency-file=x.d", "-I"};
+    ck_assert_uint_eq(unused.n, sizeof want_unused / sizeof *want_unused);
+    for (size_t i = 0; i < unused.n; i++)
+        ck_assert_str_eq(unused.v[i], want_unused[i]);
+    ftl_strv_free(&kept);
+    ftl_strv_free(&unsafe);
+    ftl_strv_free(&unused);
+    /* The C++ driver for names ending in ++, version suffixes aside. */
+    const char *cxx[][2] = {{"g++", "--driver-mode=g++"}, {"/usr/bin/clang++-19", "--driver-mode=g++"},
+                            {"c++.exe", "--driver-mode=g++"}, {"cc", "--driver-mode=gcc"},
+                            {"x86_64-linux-gnu-gcc-12", "--driver-mode=gcc"}, {"cpp", "--driver-mode=gcc"}};
+    for (size_t i = 0; i < sizeof cxx / sizeof *cxx; i++) {
+        ftl_compdb_filter(&cxx[i][0], 1, "/proj", &kept, NULL, NULL, NULL);
+        ck_assert_uint_eq(kept.n, 2);
+        ck_assert_str_eq(kept.v[1], cxx[i][1]);
+        ftl_strv_free(&kept);
+    }
 }
 END_TEST
 
@@ -607,7 +713,10 @@ int main(void)
     tcase_add_test(tc, compdb_every_entry_and_missing_files);
     tcase_add_test(tc, compdb_hostile_flags_dropped);
     tcase_add_test(tc, compdb_malformed_is_one_error);
+    tcase_add_test(tc, compdb_compiler_configuration_files_ignored);
+    tcase_add_test(tc, compdb_response_files);
     tcase_add_test(tc, compdb_filter_unit);
+    tcase_add_test(tc, compdb_filter_reading_tricks);
     tcase_add_test(tc, stdin_filename);
     tcase_add_test(tc, config_applied);
     tcase_add_test(tc, config_rule_selection);

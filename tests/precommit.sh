@@ -6,12 +6,16 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v pre-commit >/dev/null || { echo "precommit.sh: pre-commit is not installed (scripts/install-deps.sh)"; exit 1; }
-[ -x "$root/ftlint" ] || { echo "precommit.sh: build ftlint first"; exit 1; }
+# The binary under test: $FTLINT when set (make check-asan, check-valgrind), else ./ftlint.
+bin=${FTLINT:-$root/ftlint}
+case $bin in /*) ;; *) bin="$(pwd)/$bin" ;; esac
+[ -x "$bin" ] || { echo "precommit.sh: build ftlint first ($bin)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/bin" && ln -s "$bin" "$tmp/bin/ftlint"
 # Nothing from the user's environment: no global git configuration, a private cache.
 export HOME="$tmp/home" PRE_COMMIT_HOME="$tmp/cache" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export PATH="$root:$PATH"    # `entry: ftlint` is looked up on PATH
+export PATH="$tmp/bin:$PATH"    # `entry: ftlint` is looked up on PATH
 mkdir -p "$HOME"
 git_commit() { git -c user.name=ftlint-test -c user.email=test@localhost commit -q -m "$1"; }
 

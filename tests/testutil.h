@@ -8,15 +8,79 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "ftlint.h"
 #include "util.h"
 
+/* True for the bytes of a path word: a "./ftlint" or ".../ftlint" followed or preceded by
+ * one of these is part of a longer name ("ftlint-test", "x./ftlint"). */
+static inline bool tu_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.' || c == '/';
+}
+
+/* The binary the suites run: the environment variable FTLINT (made absolute), or NULL for
+ * ./ftlint. make check-asan and check-valgrind set it to an instrumented build or a Valgrind
+ * wrapper. Its path may only hold name characters, so that it can replace ./ftlint inside any
+ * quoting. Caller frees. */
+static inline char *tu_ftlint_override(void)
+{
+    const char *e = getenv("FTLINT");
+    if (!e || !*e)
+        return NULL;
+    char *abs = realpath(e, NULL);
+    char *r = ftl_xstrdup(abs ? abs : e);
+    free(abs);
+    for (const char *c = r; *c; c++)
+        ck_assert_msg(tu_name_char(*c) || *c == '+', "FTLINT=%s: only plain path characters", r);
+    return r;
+}
+
+/* Replaces every whole-word occurrence of what in cmd by with (a new string, caller frees). */
+static inline char *tu_replace_word(const char *cmd, const char *what, const char *with)
+{
+    ftl_buf b = {0};
+    size_t n = strlen(what);
+    const char *p = cmd;
+    for (const char *q; (q = strstr(p, what)) != NULL;) {
+        bool word = (q == cmd || !tu_name_char(q[-1])) && !tu_name_char(q[n]);
+        ftl_buf_putn(&b, p, (size_t)(q - p));
+        ftl_buf_puts(&b, word ? with : what);
+        p = q + n;
+    }
+    ftl_buf_puts(&b, p);
+    return ftl_buf_steal(&b);
+}
+
+/* cmd with the ftlint binary replaced by $FTLINT when it is set: "./ftlint" and the absolute
+ * "$PWD/ftlint" the suites also spell (after a cd). Caller frees. */
+static inline char *tu_with_ftlint(const char *cmd)
+{
+    char *bin = tu_ftlint_override();
+    if (!bin)
+        return ftl_xstrdup(cmd);
+    char *cwd = getcwd(NULL, 0);
+    ck_assert_ptr_nonnull(cwd);
+    char *abs = ftl_xasprintf("%s/ftlint", cwd);
+    char *a = tu_replace_word(cmd, "./ftlint", bin);
+    char *r = tu_replace_word(a, abs, bin);
+    free(a);
+    free(abs);
+    free(cwd);
+    free(bin);
+    return r;
+}
+
 /* Runs a shell command; returns its exit status and (when out is non-NULL) its stdout, or its
- * stdout and stderr together when merge is true. *out is malloc'd. */
+ * stdout and stderr together when merge is true. *out is malloc'd. The ftlint binary named in
+ * it is the one FTLINT names, when set (see tu_with_ftlint). */
 static inline int run_cmd(const char *cmd, char **out, int merge)
 {
-    char *full = ftl_xasprintf("( %s )%s", cmd, merge ? " 2>&1" : " 2>/dev/null");
+    char *real = tu_with_ftlint(cmd);
+    char *full = ftl_xasprintf("( %s )%s", real, merge ? " 2>&1" : " 2>/dev/null");
+    free(real);
     FILE *p = popen(full, "r");
     free(full);
     ck_assert_ptr_nonnull(p);

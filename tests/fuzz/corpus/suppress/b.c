@@ -1,0 +1,3 @@
+/* b.c: leaves it out. */
+#include "shared.h"
+int b;
