@@ -20,7 +20,14 @@ mkdir -p build-fuzz/crashes build-fuzz/logs
 status=0
 for t in $targets; do
     name=${t#fuzz_}
-    seeds=tests/fuzz/corpus/$name
+    # Seeds: the committed ones, and for sources and suppressions the fixtures themselves
+    # (annotated inputs written for the rules; not copied into the corpus).
+    seeds=""
+    [ -d "tests/fuzz/corpus/$name" ] && seeds="tests/fuzz/corpus/$name"
+    case $name in
+        source) seeds="$seeds fixtures/borrowed-ref fixtures/dict-next fixtures/unguarded-global examples/demo" ;;
+        suppress) seeds="$seeds fixtures/unused-suppression fixtures/bad-suppression" ;;
+    esac
     log=build-fuzz/logs/$t.log
     # The source target parses Python.h for every input: slower, more memory.
     case $name in source) limits="-timeout=120 -rss_limit_mb=6144" ;; *) limits="-timeout=30 -rss_limit_mb=2048" ;; esac
@@ -28,7 +35,7 @@ for t in $targets; do
         mkdir -p "build-fuzz/corpus/$name"
         # shellcheck disable=SC2086
         "$bin/$t" -max_total_time="$secs" $limits -print_final_stats=1 \
-            -artifact_prefix="build-fuzz/crashes/$name-" "build-fuzz/corpus/$name" "$seeds" >"$log" 2>&1
+            -artifact_prefix="build-fuzz/crashes/$name-" "build-fuzz/corpus/$name" $seeds >"$log" 2>&1
     else
         dirs=$seeds
         [ -d "tests/fuzz/regress/$name" ] && dirs="$dirs tests/fuzz/regress/$name"
