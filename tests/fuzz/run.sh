@@ -9,7 +9,7 @@
 # NAME is the target without "fuzz_". Prints one line per target with its execution count;
 # exits 1 when a target crashed, leaked or timed out.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 bin=build-fuzz/fuzz
 mode=${1:?usage: run.sh run SECONDS [TARGET...] | regress [TARGET...]}
 shift
