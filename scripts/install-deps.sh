@@ -24,11 +24,6 @@ missing() {
     done
 }
 
-llvm_set() {
-    if [ -z "$(missing $LLVM_PKGS_NEW)" ]; then echo "$LLVM_PKGS_NEW"; return; fi
-    if apt-cache show libclang-19-dev >/dev/null 2>&1; then echo "$LLVM_PKGS_NEW"; else echo "$LLVM_PKGS_OLD"; fi
-}
-
 if [ "${1:-}" = "--check" ]; then
     if [ ! -x "$MULTITOOL" ]; then
         echo "missing: $MULTITOOL_PKG (npm, in .tools/npm)" >&2
