@@ -29,9 +29,11 @@ if [ "${1:-}" = "--check" ]; then
         echo "missing: $MULTITOOL_PKG (npm, in .tools/npm)" >&2
         exit 1
     fi
+    # shellcheck disable=SC2086 # the lists are meant to split into words
     m=$(missing $PKGS $LLVM_PKGS_NEW)
     [ -z "$m" ] && exit 0
     # Accept an older libclang if the newest is absent but a complete older set is installed.
+    # shellcheck disable=SC2086
     m2=$(missing $PKGS $LLVM_PKGS_OLD)
     [ -z "$m2" ] && exit 0
     echo "missing packages: $m" >&2
