@@ -3,7 +3,8 @@
 # fuzz-regress call it).
 #   tests/fuzz/run.sh run SECONDS [TARGET...]   fuzz each target for SECONDS, starting from its
 #       committed seeds (tests/fuzz/corpus/NAME) plus what earlier runs found
-#       (build-fuzz/corpus/NAME, not committed); crashes go to build-fuzz/crashes/
+#       (build-fuzz/corpus/NAME, not committed), with tests/fuzz/NAME.dict when there is one;
+#       crashes go to build-fuzz/crashes/
 #   tests/fuzz/run.sh regress [TARGET...]       run every committed seed and every crash input of
 #       tests/fuzz/regress/NAME once
 # NAME is the target without "fuzz_". Prints one line per target with its execution count;
@@ -31,6 +32,8 @@ for t in $targets; do
     log=build-fuzz/logs/$t.log
     # The source target parses Python.h for every input: slower, more memory.
     case $name in source) limits="-timeout=120 -rss_limit_mb=6144" ;; *) limits="-timeout=30 -rss_limit_mb=2048" ;; esac
+    dict=tests/fuzz/$name.dict
+    [ -f "$dict" ] && limits="$limits -dict=$dict"
     if [ "$mode" = run ]; then
         mkdir -p "build-fuzz/corpus/$name"
         # shellcheck disable=SC2086
