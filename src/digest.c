@@ -105,13 +105,25 @@ static void blocks_hw(uint32_t h[8], const unsigned char *p, size_t nblocks)
     _mm_storeu_si128((__m128i *)&h[4], s1);
 }
 
-static bool cpu_has_sha(void)
+/* Whether the CPU has the SHA extensions, asked once per process: CPUID traps to the
+ * hypervisor in a virtual machine (microseconds each), and a warm cached run starts thousands
+ * of hashes. Written once under pthread_once, read-only afterwards. */
+static pthread_once_t sha_probe_once = PTHREAD_ONCE_INIT;
+static bool sha_probe_result;
+
+static void sha_probe(void)
 {
     unsigned a, b, c, d;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & (1u << 29)))
-        return false;
+        return;
     /* SSSE3 and SSE4.1 for the shuffles and blends. */
-    return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19));
+    sha_probe_result = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19));
+}
+
+static bool cpu_has_sha(void)
+{
+    pthread_once(&sha_probe_once, sha_probe);
+    return sha_probe_result;
 }
 #endif
 

@@ -538,7 +538,8 @@ END_TEST
 
 /* Files are analysed on several threads: rules and the engine must keep no mutable static
  * state. The object files say what is writable: only discovery's, which runs before any
- * thread starts, and the lock that serialises JSON parsing are allowed. */
+ * thread starts, the lock that serialises JSON parsing and the CPU probe written once under
+ * pthread_once are allowed. */
 START_TEST(no_mutable_static_state)
 {
     /* The test binary lives in BUILD/tests: the objects are in BUILD/src and BUILD/rules. */
@@ -557,8 +558,10 @@ START_TEST(no_mutable_static_state)
     free(cmd);
     ck_assert_int_eq(st, 0);
     char *disc = without_lines(out, "discover.o: walk_");
-    char *ours = without_lines(disc, "runjson.o: json_parse_lock");
+    char *json = without_lines(disc, "runjson.o: json_parse_lock");
     free(disc);
+    char *ours = without_lines(json, "digest.o: sha_probe_");   /* set once, pthread_once */
+    free(json);
     /* Names starting with "__" belong to the compiler (sanitizer data), not to ftlint. */
     ftl_buf kept = {0};
     for (char *save = NULL, *l = strtok_r(ours, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
