@@ -59,6 +59,11 @@ static void *work(void *arg)
     return NULL;
 }
 
+static void *work_thread(void *arg)
+{
+    return ftl_thread_keeping_altstack(work, arg);
+}
+
 unsigned ftl_online_cpus(void)
 {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -89,7 +94,7 @@ void ftl_analyze_files(const ftl_config *cfg, const ftl_strv *files, unsigned jo
                 break;
             int rc = pthread_attr_setstacksize(&attr, stack);
             if (rc == 0)
-                rc = pthread_create(&tids[started], &attr, work, &sh);
+                rc = pthread_create(&tids[started], &attr, work_thread, &sh);
             pthread_attr_destroy(&attr);
             if (rc == 0) {
                 started++;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -264,6 +265,28 @@ static void *stack_trampoline(void *p)
     return NULL;
 }
 
+/* LLVM installs an alternate signal stack, allocated with malloc, on whichever thread first
+ * registers its signal handlers (libclang does when it writes a PCH or a temporary file). When
+ * that thread is one of ours and ends, AddressSanitizer takes the alternate stack for its own
+ * and dies unmapping it; any runtime may assume the same. The thread therefore ends with the
+ * alternate stack it started with (LLVM keeps its buffer referenced: no leak). */
+void *ftl_thread_keeping_altstack(void *(*fn)(void *), void *arg)
+{
+    stack_t before;
+    bool saved = sigaltstack(NULL, &before) == 0;
+    void *r = fn(arg);
+    if (saved) {
+        before.ss_flags &= SS_DISABLE;   /* SS_ONSTACK is not a flag one may set */
+        sigaltstack(&before, NULL);
+    }
+    return r;
+}
+
+static void *stack_thread(void *p)
+{
+    return ftl_thread_keeping_altstack(stack_trampoline, p);
+}
+
 int ftl_call_with_stack(size_t stack_bytes, int (*fn)(void *), void *arg)
 {
     stack_call c = {fn, arg, 0};
@@ -274,7 +297,7 @@ int ftl_call_with_stack(size_t stack_bytes, int (*fn)(void *), void *arg)
             break;
         int rc = pthread_attr_setstacksize(&attr, size);
         if (rc == 0)
-            rc = pthread_create(&t, &attr, stack_trampoline, &c);
+            rc = pthread_create(&t, &attr, stack_thread, &c);
         pthread_attr_destroy(&attr);
         if (rc == 0) {
             pthread_join(t, NULL);

@@ -68,6 +68,9 @@ const char *ftl_read_error(int err);
  * trees that can be hundreds of thousands of levels deep; libclang runs on the calling thread
  * (LIBCLANG_NOTHREADS) so that this stack, not libclang's 8 MB one, bounds the recursion. */
 int ftl_call_with_stack(size_t stack_bytes, int (*fn)(void *), void *arg);
+/* Runs fn(arg) as the body of a thread and returns its result; the thread's alternate signal
+ * stack is put back as it was before (see util.c). */
+void *ftl_thread_keeping_altstack(void *(*fn)(void *), void *arg);
 #define FTL_ANALYSIS_STACK ((size_t)1 << 30)
 
 /* Copy of a CXString's text (caller frees), disposing the CXString. */
