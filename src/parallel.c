@@ -1,7 +1,8 @@
 /* parallel.c: analysing a list of files on several threads. Each thread owns a libclang index
  * (libclang objects are not shared between threads) and takes the next file from a shared
- * counter, so uneven files balance themselves; every outcome lands in the slot of its file,
- * which keeps the run's output independent of the scheduling. */
+ * counter, largest first, so uneven files balance themselves (a big file taken last would keep
+ * one thread busy while the others idle); every outcome lands in the slot of its file, which
+ * keeps the run's output independent of the scheduling. */
 #include "driver.h"
 #include "isolate.h"
 #include "util.h"
@@ -11,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Syntax trees can be very deep and both clang and the walk recurse over them: workers get a
@@ -25,6 +27,7 @@ typedef struct shared {
     ftl_cache *cache;
     ftl_file_result *res;
     ftl_findings *fs;
+    const size_t *order;         /* the files' indexes, largest file first */
     atomic_size_t next;
 } shared;
 
@@ -44,9 +47,10 @@ static void *work(void *arg)
     shared *sh = arg;
     ftl_worker w = {clang_createIndex(1, 0), sh->pch, sh->cache};
     for (;;) {
-        size_t i = atomic_fetch_add(&sh->next, 1);
-        if (i >= sh->files->n)
+        size_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->files->n)
             break;
+        size_t i = sh->order[k];
         if (sh->cfg->timeout) {
             isolated_arg a = {&w, sh->cfg};
             ftl_analyze_isolated(sh->cfg->timeout, analyze_in, &a, sh->files->v[i], &sh->fs[i],
@@ -77,10 +81,42 @@ unsigned ftl_online_cpus(void)
     return n;
 }
 
+typedef struct sized {
+    size_t index;
+    off_t size;
+} sized;
+
+static int larger_first(const void *a, const void *b)
+{
+    const sized *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The order the workers take the files in (caller frees): by size, largest first; a file that
+ * cannot be examined goes last (it fails fast). */
+static size_t *schedule(const ftl_strv *files)
+{
+    sized *v = ftl_xcalloc(files->n ? files->n : 1, sizeof *v);
+    for (size_t i = 0; i < files->n; i++) {
+        struct stat st;
+        v[i].index = i;
+        v[i].size = stat(files->v[i], &st) == 0 ? st.st_size : -1;
+    }
+    qsort(v, files->n, sizeof *v, larger_first);
+    size_t *order = ftl_xcalloc(files->n ? files->n : 1, sizeof *order);
+    for (size_t i = 0; i < files->n; i++)
+        order[i] = v[i].index;
+    free(v);
+    return order;
+}
+
 void ftl_analyze_files(const ftl_config *cfg, const ftl_strv *files, unsigned jobs, ftl_pch *pch,
                        ftl_cache *cache, ftl_file_result *res, ftl_findings *fs)
 {
-    shared sh = {cfg, files, pch, cache, res, fs, 0};
+    size_t *order = schedule(files);
+    shared sh = {cfg, files, pch, cache, res, fs, order, 0};
     if (jobs > files->n)
         jobs = (unsigned)files->n;
     pthread_t *tids = jobs > 1 ? ftl_xcalloc(jobs - 1, sizeof *tids) : NULL;
@@ -106,4 +142,5 @@ void ftl_analyze_files(const ftl_config *cfg, const ftl_strv *files, unsigned jo
     for (unsigned t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     free(tids);
+    free(order);
 }
