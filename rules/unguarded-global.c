@@ -225,30 +225,6 @@ static void *tu_begin(ftl_ctx *ctx)
 
 /* ---- cursor helpers --------------------------------------------------------------------------- */
 
-typedef struct kids {
-    CXCursor v[4];
-    int n;
-} kids;
-
-static enum CXChildVisitResult kid_visit(CXCursor c, CXCursor p, CXClientData d)
-{
-    (void)p;
-    kids *k = d;
-    if (k->n < 4)
-        k->v[k->n] = c;
-    k->n++;
-    return CXChildVisit_Continue;
-}
-
-static kids children(CXCursor c)
-{
-    kids k = {.n = 0};
-    clang_visitChildren(c, kid_visit, &k);
-    if (k.n > 4)
-        k.n = 4;
-    return k;
-}
-
 /* Strips implicit conversions and parentheses (not casts: a cast is not an lvalue). */
 static CXCursor strip_implicit(CXCursor c)
 {
@@ -256,7 +232,7 @@ static CXCursor strip_implicit(CXCursor c)
         enum CXCursorKind k = clang_getCursorKind(c);
         if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr)
             return c;
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n != 1)
             return c;
         c = ch.v[0];
@@ -273,7 +249,7 @@ static CXCursor strip_casts(CXCursor c)
             k != CXCursor_CXXStaticCastExpr && k != CXCursor_CXXReinterpretCastExpr &&
             k != CXCursor_CXXConstCastExpr && k != CXCursor_CXXFunctionalCastExpr)
             return c;
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n == 0)
             return c;
         CXCursor last = ch.v[ch.n - 1];
@@ -301,7 +277,7 @@ static CXCursor lvalue_base(CXCursor e)
         enum CXCursorKind k = clang_getCursorKind(c);
         if (k == CXCursor_DeclRefExpr)
             return c;
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (k == CXCursor_MemberRefExpr) {
             if (ch.n < 1)
                 return clang_getNullCursor();   /* implicit this */
@@ -665,7 +641,7 @@ static int unop_class(ftl_ctx *ctx, CXCursor c)
 /* The function type a call goes through, or an invalid type. */
 static CXType callee_type(CXCursor call)
 {
-    kids ch = children(call);
+    ftl_kids ch = ftl_children(call);
     CXType t = {.kind = CXType_Invalid};
     if (ch.n >= 1) {
         t = clang_getCanonicalType(clang_getCursorType(ch.v[0]));
@@ -808,12 +784,12 @@ static void on_call_expr(ftl_ctx *ctx, state *st, CXCursor call)
     if (method && in_list(mutating_methods, name) && !clang_CXXMethod_isConst(callee) &&
         !clang_CXXMethod_isStatic(callee)) {
         /* The object: the first child of the callee member expression, or of an operator call. */
-        kids ch = children(call);
+        ftl_kids ch = ftl_children(call);
         CXCursor obj = clang_getNullCursor();
         if (ch.n >= 1) {
             CXCursor first = strip_implicit(ch.v[0]);
             if (clang_getCursorKind(first) == CXCursor_MemberRefExpr) {
-                kids mk = children(first);
+                ftl_kids mk = ftl_children(first);
                 if (mk.n >= 1)
                     obj = mk.v[0];
             } else if (op_call) {
@@ -842,7 +818,7 @@ static void on_call_expr(ftl_ctx *ctx, state *st, CXCursor call)
         CXCursor a = strip_casts(arg);
         enum CXCursorKind ak = clang_getCursorKind(a);
         if (ak == CXCursor_UnaryOperator && unop_class(ctx, a) == 2) {
-            kids ch = children(a);
+            ftl_kids ch = ftl_children(a);
             if (ch.n == 1 && (i == libc_dest || (known && writes_through(ft, (unsigned)i))))
                 add_write(ctx, st, lvalue_base(ch.v[0]), call, W_ADDRESS, name);
             continue;
@@ -890,13 +866,13 @@ static void tested_vars(ftl_ctx *ctx, CXCursor e, ftl_strv *vars, int depth)
     CXCursor c = strip_casts(e);
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_UnaryOperator) {
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n == 1 && unop_class(ctx, c) == 0)
             tested_vars(ctx, ch.v[0], vars, depth + 1);
         return;
     }
     if (k == CXCursor_BinaryOperator) {
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n != 2)
             return;
         if (binop_is_equality(ctx, c)) {
@@ -926,7 +902,7 @@ static enum CXChildVisitResult has_return(CXCursor c, CXCursor p, CXClientData d
 
 static void on_if(ftl_ctx *ctx, state *st, CXCursor c)
 {
-    kids ch = children(c);
+    ftl_kids ch = ftl_children(c);
     if (ch.n < 2)
         return;
     /* C++ may put an init statement or a condition variable first: the condition is the first
@@ -1012,20 +988,20 @@ static void on_cursor(ftl_ctx *ctx, CXCursor c, CXCursor parent)
     switch (k) {
     case CXCursor_BinaryOperator:
         if (binop_is_assign(ctx, c)) {
-            kids ch = children(c);
+            ftl_kids ch = ftl_children(c);
             if (ch.n == 2)
                 add_write(ctx, st, lvalue_base(ch.v[0]), c, W_ASSIGN, NULL);
         }
         break;
     case CXCursor_CompoundAssignOperator: {
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n == 2)
             add_write(ctx, st, lvalue_base(ch.v[0]), c, W_UPDATE, NULL);
         break;
     }
     case CXCursor_UnaryOperator:
         if (unop_class(ctx, c) == 1) {
-            kids ch = children(c);
+            ftl_kids ch = ftl_children(c);
             if (ch.n == 1)
                 add_write(ctx, st, lvalue_base(ch.v[0]), c, W_UPDATE, NULL);
         }

@@ -45,35 +45,11 @@ static bool is_creator(const ftl_ctx *ctx, const char *name)
 
 /* ---- cursor helpers ------------------------------------------------------------------------ */
 
-typedef struct kids {
-    CXCursor v[8];
-    int n;
-} kids;
-
-static enum CXChildVisitResult kid_visit(CXCursor c, CXCursor p, CXClientData d)
-{
-    (void)p;
-    kids *k = d;
-    if (k->n < 8)
-        k->v[k->n] = c;
-    k->n++;
-    return CXChildVisit_Continue;
-}
-
 static enum CXChildVisitResult last_kid_visit(CXCursor c, CXCursor p, CXClientData d)
 {
     (void)p;
     *(CXCursor *)d = c;
     return CXChildVisit_Continue;
-}
-
-static kids children(CXCursor c)
-{
-    kids k = {.n = 0};
-    clang_visitChildren(c, kid_visit, &k);
-    if (k.n > 8)
-        k.n = 8;
-    return k;
 }
 
 static enum CXChildVisitResult first_kid(CXCursor c, CXCursor p, CXClientData d)
@@ -111,7 +87,7 @@ static CXCursor unwrap(CXCursor c)
         if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr || k == CXCursor_CStyleCastExpr ||
             k == CXCursor_CXXStaticCastExpr || k == CXCursor_CXXReinterpretCastExpr ||
             k == CXCursor_CXXConstCastExpr || k == CXCursor_CXXFunctionalCastExpr) {
-            kids ch = children(c);
+            ftl_kids ch = ftl_children(c);
             if (ch.n == 0)
                 return c;
             CXCursor last = ch.v[ch.n - 1];
@@ -229,7 +205,7 @@ static void literal_text(const ftl_file *f, CXCursor c, ftl_buf *b)
 static void expr_text(const ftl_file *f, CXCursor c, ftl_buf *b, int depth)
 {
     enum CXCursorKind k = clang_getCursorKind(c);
-    kids ch = children(c);
+    ftl_kids ch = ftl_children(c);
     if (depth > 16) {
         ftl_buf_puts(b, "...");
         return;
@@ -604,7 +580,7 @@ static void note_resize(ftl_ctx *ctx, ftl_func *fn, CXCursor call, unsigned end)
     CXCursor a = unwrap(clang_Cursor_getArgument(call, 0));
     if (clang_getCursorKind(a) != CXCursor_UnaryOperator || !is_address_of(ctx, a))
         return;
-    kids ch = children(a);
+    ftl_kids ch = ftl_children(a);
     int v = ch.n == 1 ? local_of(fn, ch.v[0]) : -1;
     if (v >= 0)
         add_vev(fn, end, v, FTL_VEV_ASSIGN, FTL_PRIVATE_FRESH, -1);
@@ -646,7 +622,7 @@ static bool assigned_since(const ftl_func *fn, int var, unsigned from)
 static void add_return(ftl_ctx *ctx, walkstate *ws, CXCursor ret, unsigned at)
 {
     ftl_func *fn = ws->fn;
-    kids ch = children(ret);
+    ftl_kids ch = ftl_children(ret);
     ftl_ret r = {.offset = at, .var = -1, .value = FTL_SHARED, .null = false};
     if (ch.n >= 1) {
         r.var = local_of(fn, ch.v[0]);
@@ -680,12 +656,12 @@ static int null_tested(ftl_ctx *ctx, ftl_func *fn, CXCursor cond)
 {
     CXCursor u = cond;
     for (int guard = 0; guard < 8 && clang_getCursorKind(u) == CXCursor_ParenExpr; guard++) {
-        kids ch = children(u);
+        ftl_kids ch = ftl_children(u);
         if (ch.n != 1)
             return -1;
         u = ch.v[0];
     }
-    kids ch = children(u);
+    ftl_kids ch = ftl_children(u);
     if (clang_getCursorKind(u) == CXCursor_UnaryOperator && ch.n == 1 && is_logical_not(ctx, u))
         return local_of(fn, ch.v[0]);
     if (clang_getCursorKind(u) == CXCursor_BinaryOperator && ch.n == 2 &&
@@ -717,7 +693,7 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
         int v = add_var(ctx, fn, c, is_static ? FTL_ST_GLOBAL : FTL_ST_LOCAL);
         add_lock_guard(ctx, fn, c, ws->scope_end);
         if (!is_static && here) {
-            kids ch = children(c);
+            ftl_kids ch = ftl_children(c);
             for (int i = ch.n - 1; i >= 0; i--) {
                 if (clang_isExpression(clang_getCursorKind(ch.v[i]))) {
                     enum ftl_privacy p;
@@ -740,7 +716,7 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
             note_resize(ctx, fn, c, e);
         break;
     case CXCursor_BinaryOperator: {
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n != 2 || !here || !binop_is(ctx, c, ch.v[0], ch.v[1], BINOP_ASSIGN))
             break;
         int lv = local_of(fn, ch.v[0]);
@@ -766,7 +742,7 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
         break;
     }
     case CXCursor_UnaryOperator: {
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n == 1 && here && is_address_of(ctx, c)) {
             int v = local_of(fn, ch.v[0]);
             if (v >= 0)
@@ -779,7 +755,7 @@ static void collect_node(walkstate *ws, CXCursor c, CXCursor parent)
             add_return(ctx, ws, c, b);
         break;
     case CXCursor_InitListExpr: {
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         for (int i = 0; i < ch.n && here; i++) {
             int v = local_of(fn, ch.v[i]);
             if (v >= 0)
@@ -822,7 +798,7 @@ static enum CXChildVisitResult collect_visit(CXCursor c, CXCursor parent, CXClie
         return CXChildVisit_Continue;
     if (k == CXCursor_IfStmt) {
         /* if (cond) then [else]: in `then`, a local the condition found NULL is known NULL. */
-        kids ch = children(c);
+        ftl_kids ch = ftl_children(c);
         if (ch.n >= 2 && ch.n <= 3) {
             int nv = null_tested(ws->ctx, ws->fn, ch.v[0]);
             unsigned tb, te;

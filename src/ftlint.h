@@ -188,6 +188,14 @@ void ftl_report(ftl_ctx *ctx, unsigned offset, unsigned end_offset, const char *
 const ftl_call *ftl_enclosing_call(const ftl_ctx *ctx, const ftl_call *call, const char *const *names);
 /* The first call that starts after `call` ends, or NULL. */
 const ftl_call *ftl_next_call(const ftl_ctx *ctx, const ftl_call *call);
+/* The first children of a cursor: v[0..n), n at most FTL_KIDS_MAX (a node with more children
+ * keeps its first FTL_KIDS_MAX; expressions and statements rules take apart have fewer). */
+#define FTL_KIDS_MAX 8
+typedef struct ftl_kids {
+    CXCursor v[FTL_KIDS_MAX];
+    int n;
+} ftl_kids;
+ftl_kids ftl_children(CXCursor c);
 /* Offsets of a cursor's extent in the current file (false when it lies elsewhere). */
 bool ftl_cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *begin, unsigned *end);
 /* Reports at a cursor's location, in whatever project file it lies (for tu_end reports). */

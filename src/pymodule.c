@@ -8,37 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct kids {
-    CXCursor v[4];
-    int n;
-} kids;
-
-static enum CXChildVisitResult kid_visit(CXCursor c, CXCursor p, CXClientData d)
-{
-    (void)p;
-    kids *k = d;
-    if (k->n < 4)
-        k->v[k->n] = c;
-    k->n++;
-    return CXChildVisit_Continue;
-}
-
-static kids children(CXCursor c)
-{
-    kids k = {.n = 0};
-    clang_visitChildren(c, kid_visit, &k);
-    if (k.n > 4)
-        k.n = 4;
-    return k;
-}
-
 /* Strips parentheses, implicit conversions, casts and a leading '&' (the operand of a unary
  * operator is only taken when the operator is '&': a '*' or '!' would change the meaning). */
 static CXCursor strip(CXCursor c)
 {
     for (int guard = 0; guard < 32; guard++) {
         enum CXCursorKind k = clang_getCursorKind(c);
-        kids ch;
+        ftl_kids ch;
         switch (k) {
         case CXCursor_UnexposedExpr:
         case CXCursor_ParenExpr:
@@ -47,7 +23,7 @@ static CXCursor strip(CXCursor c)
         case CXCursor_CXXReinterpretCastExpr:
         case CXCursor_CXXConstCastExpr:
         case CXCursor_CXXFunctionalCastExpr:
-            ch = children(c);
+            ch = ftl_children(c);
             if (ch.n == 0)
                 return c;
             c = ch.v[ch.n - 1];
@@ -71,7 +47,7 @@ static CXCursor strip(CXCursor c)
             if (!amp)
                 return c;
 #endif
-            ch = children(c);
+            ch = ftl_children(c);
             if (ch.n != 1)
                 return c;
             c = ch.v[0];
@@ -183,7 +159,7 @@ static enum CXChildVisitResult slot_visit(CXCursor c, CXCursor p, CXClientData d
     slot_list *sl = d;
     if (clang_getCursorKind(c) != CXCursor_InitListExpr)
         return CXChildVisit_Continue;
-    kids ch = children(c);
+    ftl_kids ch = ftl_children(c);
     ftl_slot s = {.id = -1, .entry = c, .value = clang_getNullCursor(),
                   .function = clang_getNullCursor(), .gil = -1};
     long long id;

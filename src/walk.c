@@ -246,6 +246,22 @@ const ftl_call *ftl_next_call(const ftl_ctx *ctx, const ftl_call *call)
     return NULL;
 }
 
+static enum CXChildVisitResult kid_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+    (void)parent;
+    ftl_kids *k = d;
+    if (k->n < FTL_KIDS_MAX)
+        k->v[k->n++] = c;
+    return k->n < FTL_KIDS_MAX ? CXChildVisit_Continue : CXChildVisit_Break;
+}
+
+ftl_kids ftl_children(CXCursor c)
+{
+    ftl_kids k = {.n = 0};
+    clang_visitChildren(c, kid_visit, &k);
+    return k;
+}
+
 bool ftl_cursor_offsets(ftl_ctx *ctx, CXCursor c, unsigned *begin, unsigned *end)
 {
     CXSourceRange r = clang_getCursorExtent(c);
