@@ -381,7 +381,7 @@ static bool decode(const cJSON *root, ftl_findings *out, ftl_file_result *res)
         ftl_grow((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v);
         if (!ftl_finding_from_json(o, &out->v[out->n])) {
             while (out->n > n0)
-                ftl_finding_release(&out->v[--out->n]);
+                ftl_finding_free(&out->v[--out->n]);
             ftl_file_result_free(&r);
             ftl_graph_free(graph);
             ftl_suppressions_free(sup);

@@ -17,6 +17,7 @@ void ftl_finding_free(ftl_finding *f)
     for (size_t i = 0; i < f->nedits; i++)
         free(f->edits[i].replacement);
     free(f->edits);
+    memset(f, 0, sizeof *f);
 }
 
 void ftl_findings_free(ftl_findings *fs)

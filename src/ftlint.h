@@ -98,7 +98,7 @@ typedef struct ftl_findings {
 } ftl_findings;
 
 void ftl_findings_free(ftl_findings *fs);
-void ftl_finding_free(ftl_finding *f);      /* the members of one finding */
+void ftl_finding_free(ftl_finding *f);      /* the members of one finding; *f is left zeroed */
 /* Sorts by path, line, column and rule, drops duplicates (a header reached from several
  * sources), and sets every fingerprint. */
 void ftl_findings_sort_unique(ftl_findings *fs);

@@ -22,31 +22,6 @@ static const cJSON *item(const cJSON *o, const char *name)
     return cJSON_GetObjectItemCaseSensitive(o, name);
 }
 
-static bool get_uint(const cJSON *o, const char *name, unsigned *out)
-{
-    const cJSON *v = item(o, name);
-    if (!cJSON_IsNumber(v))
-        return false;
-    double d = v->valuedouble;
-    if (!(d >= 0 && d <= UINT_MAX) || (double)(unsigned)d != d)
-        return false;
-    *out = (unsigned)d;
-    return true;
-}
-
-/* A string (copied) or null; false for anything else. */
-static bool get_str(const cJSON *o, const char *name, bool nullable, char **out)
-{
-    const cJSON *v = item(o, name);
-    *out = NULL;
-    if (nullable && cJSON_IsNull(v))
-        return true;
-    if (!cJSON_IsString(v) || !v->valuestring)
-        return false;
-    *out = ftl_xstrdup(v->valuestring);
-    return true;
-}
-
 static const char *const status_names[] = {
     [FTL_FILE_OK] = "ok",
     [FTL_FILE_HAD_ERRORS] = "had_errors",
@@ -67,8 +42,8 @@ static bool read_file_entry(const cJSON *o, ftl_file_result *r)
         }
     }
     if (!cJSON_IsObject(o) || !known || !cJSON_IsArray(errs) ||
-        !get_uint(o, "error_count", &r->nerrors) || !get_str(o, "path", false, &r->path) ||
-        !get_str(o, "reason", true, &r->reason))
+        !ftl_json_get_uint(o, "error_count", &r->nerrors) || !ftl_json_get_str(o, "path", false, &r->path) ||
+        !ftl_json_get_str(o, "reason", true, &r->reason))
         goto fail;
     const cJSON *e;
     cJSON_ArrayForEach(e, errs) {
@@ -111,12 +86,12 @@ static bool read_finding(const cJSON *o, ftl_finding *f, char **why)
     f->rule = ftl_rules[r];
     if (!cJSON_IsObject(o) || !ftl_severity_from_name(sev, &f->severity) ||
         !line_hash_of(cJSON_GetStringValue(item(o, "fingerprint")), &f->line_hash) ||
-        !cJSON_IsArray(edits) || !get_uint(o, "line", &f->line) ||
-        !get_uint(o, "column", &f->col) || !get_uint(o, "end_line", &f->end_line) ||
-        !get_uint(o, "end_column", &f->end_col) || !get_uint(o, "offset", &f->offset) ||
-        !get_uint(o, "end_offset", &f->end_offset) || !get_str(o, "path", false, &f->path) ||
-        !get_str(o, "message", false, &f->message) || !get_str(o, "help", true, &f->help) ||
-        !get_str(o, "function", true, &f->function))
+        !cJSON_IsArray(edits) || !ftl_json_get_uint(o, "line", &f->line) ||
+        !ftl_json_get_uint(o, "column", &f->col) || !ftl_json_get_uint(o, "end_line", &f->end_line) ||
+        !ftl_json_get_uint(o, "end_column", &f->end_col) || !ftl_json_get_uint(o, "offset", &f->offset) ||
+        !ftl_json_get_uint(o, "end_offset", &f->end_offset) || !ftl_json_get_str(o, "path", false, &f->path) ||
+        !ftl_json_get_str(o, "message", false, &f->message) || !ftl_json_get_str(o, "help", true, &f->help) ||
+        !ftl_json_get_str(o, "function", true, &f->function))
         goto fail;
     /* Paths in the report are already canonical (relative to the directory of the run, or
      * absolute): they identify the file for de-duplication. */
@@ -128,9 +103,9 @@ static bool read_finding(const cJSON *o, ftl_finding *f, char **why)
         cJSON_ArrayForEach(e, edits) {
             ftl_edit *ed = &f->edits[f->nedits];
             const cJSON *safe = item(e, "safe");
-            if (!cJSON_IsObject(e) || !get_uint(e, "offset", &ed->begin) ||
-                !get_uint(e, "end_offset", &ed->end) || !cJSON_IsBool(safe) ||
-                !get_str(e, "replacement", false, &ed->replacement))
+            if (!cJSON_IsObject(e) || !ftl_json_get_uint(e, "offset", &ed->begin) ||
+                !ftl_json_get_uint(e, "end_offset", &ed->end) || !cJSON_IsBool(safe) ||
+                !ftl_json_get_str(e, "replacement", false, &ed->replacement))
                 goto fail;
             ed->safe = cJSON_IsTrue(safe);
             const cJSON *py = item(e, "needs_python");
@@ -143,7 +118,7 @@ static bool read_finding(const cJSON *o, ftl_finding *f, char **why)
     return true;
 fail:
     *why = ftl_xstrdup("a malformed finding");
-    ftl_finding_release(f);
+    ftl_finding_free(f);
     return false;
 }
 

@@ -82,7 +82,7 @@ cJSON *ftl_finding_to_json(const ftl_finding *f)
     return o;
 }
 
-static bool get_uint(const cJSON *o, const char *name, unsigned *out)
+bool ftl_json_get_uint(const cJSON *o, const char *name, unsigned *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
     if (!cJSON_IsNumber(v))
@@ -94,34 +94,18 @@ static bool get_uint(const cJSON *o, const char *name, unsigned *out)
     return true;
 }
 
-/* A required string (copied into *out) or, when nullable, null (*out = NULL). */
-static bool get_str(const cJSON *o, const char *name, bool nullable, char **out)
+bool ftl_json_get_str(const cJSON *o, const char *name, bool nullable, char **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (nullable && cJSON_IsNull(v)) {
-        *out = NULL;
+    *out = NULL;
+    if (nullable && cJSON_IsNull(v))
         return true;
-    }
     if (!cJSON_IsString(v) || !v->valuestring)
         return false;
     *out = ftl_xstrdup(v->valuestring);
     return true;
 }
 
-void ftl_finding_release(ftl_finding *f)
-{
-    free(f->path);
-    free(f->key);
-    free(f->message);
-    free(f->help);
-    free(f->function);
-    free(f->fingerprint);
-    free(f->unless_serial);
-    for (size_t i = 0; i < f->nedits; i++)
-        free(f->edits[i].replacement);
-    free(f->edits);
-    memset(f, 0, sizeof *f);
-}
 
 bool ftl_finding_from_json(const cJSON *o, ftl_finding *f)
 {
@@ -139,14 +123,14 @@ bool ftl_finding_from_json(const cJSON *o, ftl_finding *f)
         goto fail;
     f->rule = ftl_rules[r];
     f->line_hash = strtoull(hash, NULL, 16);
-    if (!get_uint(o, "line", &f->line) || !get_uint(o, "col", &f->col) ||
-        !get_uint(o, "end_line", &f->end_line) || !get_uint(o, "end_col", &f->end_col) ||
-        !get_uint(o, "offset", &f->offset) || !get_uint(o, "end_offset", &f->end_offset))
+    if (!ftl_json_get_uint(o, "line", &f->line) || !ftl_json_get_uint(o, "col", &f->col) ||
+        !ftl_json_get_uint(o, "end_line", &f->end_line) || !ftl_json_get_uint(o, "end_col", &f->end_col) ||
+        !ftl_json_get_uint(o, "offset", &f->offset) || !ftl_json_get_uint(o, "end_offset", &f->end_offset))
         goto fail;
-    if (!get_str(o, "path", false, &f->path) || !get_str(o, "key", false, &f->key) ||
-        !get_str(o, "message", false, &f->message) || !get_str(o, "help", true, &f->help) ||
-        !get_str(o, "function", true, &f->function) ||
-        !get_str(o, "unless_serial", true, &f->unless_serial))
+    if (!ftl_json_get_str(o, "path", false, &f->path) || !ftl_json_get_str(o, "key", false, &f->key) ||
+        !ftl_json_get_str(o, "message", false, &f->message) || !ftl_json_get_str(o, "help", true, &f->help) ||
+        !ftl_json_get_str(o, "function", true, &f->function) ||
+        !ftl_json_get_str(o, "unless_serial", true, &f->unless_serial))
         goto fail;
     int n = cJSON_GetArraySize(edits);
     if (n > 0) {
@@ -155,10 +139,10 @@ bool ftl_finding_from_json(const cJSON *o, ftl_finding *f)
         cJSON_ArrayForEach(e, edits) {
             ftl_edit *ed = &f->edits[f->nedits];
             const cJSON *safe = cJSON_GetObjectItemCaseSensitive(e, "safe");
-            if (!cJSON_IsObject(e) || !get_uint(e, "begin", &ed->begin) ||
-                !get_uint(e, "end", &ed->end) || !cJSON_IsBool(safe) ||
-                !get_uint(e, "needs_py", &ed->needs_py) ||
-                !get_str(e, "replacement", false, &ed->replacement))
+            if (!cJSON_IsObject(e) || !ftl_json_get_uint(e, "begin", &ed->begin) ||
+                !ftl_json_get_uint(e, "end", &ed->end) || !cJSON_IsBool(safe) ||
+                !ftl_json_get_uint(e, "needs_py", &ed->needs_py) ||
+                !ftl_json_get_str(e, "replacement", false, &ed->replacement))
                 goto fail;
             ed->safe = cJSON_IsTrue(safe);
             f->nedits++;
@@ -166,7 +150,7 @@ bool ftl_finding_from_json(const cJSON *o, ftl_finding *f)
     }
     return true;
 fail:
-    ftl_finding_release(f);
+    ftl_finding_free(f);
     return false;
 }
 
@@ -204,8 +188,8 @@ bool ftl_file_result_from_json(const cJSON *o, ftl_file_result *r)
             known = true;
         }
     }
-    if (!known || !cJSON_IsArray(errs) || !get_uint(o, "nerrors", &r->nerrors) ||
-        !get_str(o, "path", false, &r->path) || !get_str(o, "reason", true, &r->reason))
+    if (!known || !cJSON_IsArray(errs) || !ftl_json_get_uint(o, "nerrors", &r->nerrors) ||
+        !ftl_json_get_str(o, "path", false, &r->path) || !ftl_json_get_str(o, "reason", true, &r->reason))
         goto fail;
     const cJSON *e;
     cJSON_ArrayForEach(e, errs) {

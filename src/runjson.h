@@ -13,8 +13,6 @@ cJSON *ftl_finding_to_json(const ftl_finding *f);
 /* Rebuilds a finding; false (with *f cleared and nothing allocated) when any field is missing,
  * of the wrong type or out of range, or the rule is unknown. */
 bool ftl_finding_from_json(const cJSON *o, ftl_finding *f);
-/* Frees what a finding owns (not the struct itself). */
-void ftl_finding_release(ftl_finding *f);
 
 cJSON *ftl_file_result_to_json(const ftl_file_result *r);
 bool ftl_file_result_from_json(const cJSON *o, ftl_file_result *r);
@@ -22,6 +20,12 @@ bool ftl_file_result_from_json(const cJSON *o, ftl_file_result *r);
 /* cJSON_ParseWithLength for any thread: cJSON records parse errors in a global, so parses are
  * serialised. Caller frees with cJSON_Delete; NULL when text is not JSON. */
 cJSON *ftl_json_parse(const char *text, size_t len);
+
+/* Member name of o as an unsigned integer (a JSON number that is one exactly); false otherwise. */
+bool ftl_json_get_uint(const cJSON *o, const char *name, unsigned *out);
+/* Member name of o as a string, copied into *out (caller frees); when nullable, a JSON null gives
+ * *out = NULL and true. False, with *out NULL, for anything else. */
+bool ftl_json_get_str(const cJSON *o, const char *name, bool nullable, char **out);
 
 /* "error", "warning" or "note" to the severity; false for anything else. */
 bool ftl_severity_from_name(const char *s, enum ftl_severity *out);
