@@ -44,6 +44,13 @@ RULE_DOCS := $(sort $(wildcard rules/*.md))
 GEN_SRC := $(BUILD)/ruledocs.c
 OBJ := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC) $(RULE_SRC)) $(BUILD)/ruledocs.o
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/check_*.c))
+# The order suites start in when several run at once: the longest first, so that none is left
+# running alone at the end.
+SLOW_SUITES := check_speed check_hostile check_report check_workflow check_fixes check_cli
+SUITE_ORDER = $(filter $(patsubst %,$(BUILD)/tests/%,$(SLOW_SUITES)),$(TESTS)) \
+	$(filter-out $(patsubst %,$(BUILD)/tests/%,$(SLOW_SUITES)),$(TESTS))
+# How many suites run at once (tests/run-suites.sh): one per CPU.
+SUITE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 # The clang of the libclang in use (its sanitizer and libFuzzer runtimes come from
 # libclang-rt-N-dev); CLANG= overrides.
@@ -88,9 +95,9 @@ $(BUILD)/tests/%: tests/%.c tests/*.h $(BUILD)/libftlint.a
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -o $@ $< $(BUILD)/libftlint.a $(LIBS) $(CHECK_LIBS)
 
 # The suites run the binary named by the environment variable FTLINT (default ./ftlint; see
-# run_cmd in tests/testutil.h), each suite under $(TEST_WRAPPER) when set.
+# run_cmd in tests/testutil.h), SUITE_JOBS at a time.
 check: ftlint $(TESTS)
-	@fail=0; for t in $(TESTS); do echo "== $$t"; $(TEST_WRAPPER) $$t || fail=1; done; exit $$fail
+	@tests/run-suites.sh $(SUITE_JOBS) $(SUITE_ORDER)
 
 # ---- instrumented runs of the whole suite -------------------------------------------------------
 
@@ -119,24 +126,20 @@ check-valgrind:
 	@$(MAKE) --no-print-directory FTL_INNER=1 BUILD=build-valgrind FTL_VARIANT=valgrind \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer" check-variant
 
-# The body of check-asan and check-valgrind (run with BUILD and FTL_VARIANT set); prints the
-# time each suite took.
+# The body of check-asan and check-valgrind (run with BUILD and FTL_VARIANT set): the suites,
+# SUITE_JOBS at a time, each with the time it took.
 check-variant: $(BUILD)/ftlint $(TESTS)
 ifeq ($(FTL_VARIANT),asan)
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
-	@start=$$(date +%s); fail=0; for t in $(TESTS); do echo "== $$t"; s=$$(date +%s); \
-		env FTLINT=$(abspath $(BUILD)/ftlint) $(SAN_ENV) $$t || fail=1; \
-		echo "   ($$(( $$(date +%s) - s )) s)"; done; \
-	echo "check-asan: $$(( $$(date +%s) - start )) s"; \
+	@fail=0; env FTLINT=$(abspath $(BUILD)/ftlint) $(SAN_ENV) \
+		tests/run-suites.sh $(SUITE_JOBS) $(SUITE_ORDER) || fail=1; \
 	if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports above"; fail=1; fi; exit $$fail
 else ifeq ($(FTL_VARIANT),valgrind)
 	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
-	@start=$$(date +%s); fail=0; for t in $(TESTS); do echo "== $$t"; s=$$(date +%s); \
-		env FTLINT=$(abspath tests/valgrind-ftlint.sh) FTL_VG_BIN=$(abspath $(BUILD)/ftlint) \
+	@fail=0; env FTLINT=$(abspath tests/valgrind-ftlint.sh) FTL_VG_BIN=$(abspath $(BUILD)/ftlint) \
 		FTL_VG_LOGS=$(VG_LOGS) FTL_VG_OPTS="$(VG_OPTS)" CK_TIMEOUT_MULTIPLIER=30 \
-		valgrind $(VG_OPTS) --log-file=$(VG_LOGS)/$$(basename $$t).%p $$t || fail=1; \
-		echo "   ($$(( $$(date +%s) - s )) s)"; done; \
-	echo "check-valgrind: $$(( $$(date +%s) - start )) s"; \
+		SUITE_WRAPPER="valgrind $(VG_OPTS) --log-file=$(VG_LOGS)/%q{FTL_SUITE}.%p" \
+		tests/run-suites.sh $(SUITE_JOBS) $(SUITE_ORDER) || fail=1; \
 	for f in $(VG_LOGS)/check_* $(VG_LOGS)/ftlint.*; do [ -s "$$f" ] || continue; \
 		c=$(VG_LOGS)/cmd.$${f##*.}; echo "== $$f"; [ -f "$$c" ] && cat "$$c"; cat "$$f"; bad=1; done; \
 	if [ -n "$${bad:-}" ]; then echo "valgrind reports above"; fail=1; fi; exit $$fail

@@ -7,6 +7,7 @@
 #include "../src/util.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,65 @@ static char *macro_spelled_arg(ftl_ctx *ctx, CXCursor arg)
     return squeeze(text + so, e - so);
 }
 
+/* The first argument of the call to `callee` in the project macro that the call at `call` comes
+ * from, read in the macro's definition. For libclang before 19, whose spelling locations are
+ * expansion locations (LLVM pull request 72400), so that macro_spelled_arg finds nothing: the
+ * macro is the expansion at the call's location. NULL unless the definition is a project
+ * macro calling `callee` exactly once. Caller frees. */
+static char *macro_body_arg(ftl_ctx *ctx, CXCursor call, const char *callee)
+{
+    CXTranslationUnit tu = ftl_ctx_tu(ctx);
+    CXFile f = NULL, df = NULL;
+    unsigned off = 0, db = 0;
+    clang_getFileLocation(clang_getCursorLocation(call), &f, NULL, NULL, &off);
+    if (!f)
+        return NULL;
+    CXCursor m = clang_getCursor(tu, clang_getLocationForOffset(tu, f, off));
+    if (clang_getCursorKind(m) != CXCursor_MacroExpansion)
+        return NULL;
+    CXCursor def = clang_getCursorReferenced(m);
+    if (clang_getCursorKind(def) != CXCursor_MacroDefinition ||
+        clang_Location_isInSystemHeader(clang_getCursorLocation(def)))
+        return NULL;
+    clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(def)), &df, NULL, NULL, &db);
+    size_t len = 0;
+    const char *text = df ? clang_getFileContents(tu, df, &len) : NULL;
+    if (!text || db >= len)
+        return NULL;
+    /* The definition runs to the first line end without a continuation. */
+    size_t de = db;
+    while (de < len && !(text[de] == '\n' && (de == 0 || text[de - 1] != '\\')))
+        de++;
+    size_t cl = strlen(callee), at = SIZE_MAX;
+    for (size_t i = db; i + cl < de; i++) {
+        bool starts = i == db || !(isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_');
+        if (!starts || strncmp(text + i, callee, cl) != 0)
+            continue;
+        size_t j = i + cl;
+        while (j < de && (text[j] == ' ' || text[j] == '\t'))
+            j++;
+        if (j < de && text[j] == '(') {
+            if (at != SIZE_MAX)
+                return NULL;             /* called twice: which one is unknown */
+            at = j + 1;
+        }
+    }
+    if (at == SIZE_MAX)
+        return NULL;
+    int depth = 0;
+    size_t e = at;
+    for (; e < de; e++) {
+        char ch = text[e];
+        if (ch == '(' || ch == '[')
+            depth++;
+        else if ((ch == ')' || ch == ']') && depth-- == 0)
+            break;
+        else if (ch == ',' && depth == 0)
+            break;
+    }
+    return e < de ? squeeze(text + at, e - at) : NULL;
+}
+
 /* ---- edits ---------------------------------------------------------------------------------- */
 
 /* When statement st is exactly `PyMutex_Lock(ARG);` or `PyMutex_Unlock(ARG);` written in this
@@ -325,6 +385,8 @@ static void on_call(ftl_ctx *ctx, const ftl_call *call)
         argc = clang_Cursor_getArgument(call->cursor, 0);
     if (!obj && !clang_Cursor_isNull(argc)) {
         char *spelled = macro_spelled_arg(ctx, argc);
+        if (!spelled)
+            spelled = macro_body_arg(ctx, call->cursor, call->name);
         if (spelled) {
             obj = ob_mutex_object(spelled);
             in_macro = obj != NULL;

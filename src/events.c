@@ -293,7 +293,8 @@ static void resolve_decl(ftl_ctx *ctx, ftl_func *fn, CXCursor ref, ftl_arg *a)
     a->storage = FTL_ST_GLOBAL;  /* not declared in this function: file scope */
 }
 
-static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, ftl_arg *a)
+/* An argument of a call; call_in_macro: the call itself comes from a macro's expansion. */
+static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, bool call_in_macro, ftl_arg *a)
 {
     memset(a, 0, sizeof *a);
     a->var = -1;
@@ -311,7 +312,11 @@ static void arg_from_cursor(ftl_ctx *ctx, ftl_func *fn, CXCursor c, ftl_arg *a)
         a->end = ue;
     }
     CXSourceRange ur = clang_getCursorExtent(u);
-    if (in_macro(clang_getRangeStart(ur)) || in_macro(clang_getRangeEnd(ur))) {
+    if (!call_in_macro) {
+        /* A call written in the file: its argument is the file's text, macro uses included
+         * (`FIRST`, `Py_None`, as the user wrote them). */
+        a->text = slice_text(ctx->cur_file, a->begin, a->end);
+    } else if (in_macro(clang_getRangeStart(ur)) || in_macro(clang_getRangeEnd(ur))) {
         /* Written as a macro argument: its spelling is the user's text, inside the macro use.
          * Formed in a macro body: print the expression from the AST. */
         CXFile fs, fe;
@@ -430,7 +435,8 @@ static void classify_value(ftl_ctx *ctx, ftl_func *fn, CXCursor value, enum ftl_
         /* Only a format that builds a container yields a fresh one: "(..)", "[..]", "{..}". */
         if (clang_Cursor_getNumArguments(u) >= 1) {
             ftl_arg a;
-            arg_from_cursor(ctx, fn, clang_Cursor_getArgument(u, 0), &a);
+            arg_from_cursor(ctx, fn, clang_Cursor_getArgument(u, 0),
+                            in_macro(clang_getCursorLocation(u)), &a);
             const char *t = a.text;
             if (t[0] == '"' && (t[1] == '(' || t[1] == '[' || t[1] == '{'))
                 *priv = FTL_PRIVATE_FRESH;
@@ -546,8 +552,10 @@ static void add_call(ftl_ctx *ctx, ftl_func *fn, CXCursor c)
         na = 0;
     call->nargs = na;
     call->args = ftl_xcalloc((size_t)na, sizeof *call->args);
+    bool call_in_macro = in_macro(clang_getCursorLocation(c));
     for (int i = 0; i < na; i++)
-        arg_from_cursor(ctx, fn, clang_Cursor_getArgument(c, (unsigned)i), &call->args[i]);
+        arg_from_cursor(ctx, fn, clang_Cursor_getArgument(c, (unsigned)i), call_in_macro,
+                        &call->args[i]);
 }
 
 static void add_lock_guard(ftl_ctx *ctx, ftl_func *fn, CXCursor var, unsigned scope_end)

@@ -35,15 +35,16 @@ static CXCursor strip(CXCursor c)
             if (clang_getCursorUnaryOperatorKind(c) != CXUnaryOperator_AddrOf)
                 return c;
 #else
-            CXToken *t = clang_getToken(clang_Cursor_getTranslationUnit(c),
-                                        clang_getRangeStart(clang_getCursorExtent(c)));
-            bool amp = false;
-            if (t) {
-                char *sp = ftl_cxstr(clang_getTokenSpelling(clang_Cursor_getTranslationUnit(c), *t));
-                amp = strcmp(sp, "&") == 0;
-                free(sp);
-                clang_disposeTokens(clang_Cursor_getTranslationUnit(c), t, 1);
-            }
+            /* No operator kind before libclang 17: the text at the operator's file location
+             * says (an operator written as a macro argument is found where it was written;
+             * one in a macro body leads to the macro's name: not '&', so not taken). */
+            CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+            CXFile f = NULL;
+            unsigned off = 0;
+            clang_getFileLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, NULL, NULL, &off);
+            size_t len = 0;
+            const char *text = f ? clang_getFileContents(tu, f, &len) : NULL;
+            bool amp = text && off + 1 < len && text[off] == '&' && text[off + 1] != '&';
             if (!amp)
                 return c;
 #endif

@@ -669,10 +669,13 @@ static bool is_function_kind(enum CXCursorKind k)
            k == CXCursor_ConversionFunction;
 }
 
+/* Declarations that hold others. Older libclang (14) shows extern "C" as an UnexposedDecl (the
+ * other unexposed declarations hold no functions to find). */
 static bool is_container_kind(enum CXCursorKind k)
 {
     return k == CXCursor_Namespace || k == CXCursor_LinkageSpec || k == CXCursor_ClassDecl ||
-           k == CXCursor_StructDecl || k == CXCursor_ClassTemplate || k == CXCursor_UnionDecl;
+           k == CXCursor_StructDecl || k == CXCursor_ClassTemplate || k == CXCursor_UnionDecl ||
+           k == CXCursor_UnexposedDecl;
 }
 
 static void walk_decl(ftl_ctx *ctx, CXCursor c, CXCursor parent);
