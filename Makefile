@@ -47,7 +47,7 @@ TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/check_*.c))
 # The order suites start in when several run at once: the longest first, so that none is left
 # running alone at the end.
 SLOW_SUITES := check_speed check_hostile check_report check_workflow check_fixes check_cli
-SUITE_ORDER = $(filter $(patsubst %,$(BUILD)/tests/%,$(SLOW_SUITES)),$(TESTS)) \
+SUITE_ORDER = $(foreach t,$(SLOW_SUITES),$(filter $(BUILD)/tests/$(t),$(TESTS))) \
 	$(filter-out $(patsubst %,$(BUILD)/tests/%,$(SLOW_SUITES)),$(TESTS))
 # How many suites run at once (tests/run-suites.sh): one per CPU.
 SUITE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
@@ -56,7 +56,7 @@ SUITE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 # libclang-rt-N-dev); CLANG= overrides.
 CLANG ?= $(or $(wildcard $(shell $(LLVM_CONFIG) --bindir)/clang),clang)
 
-.PHONY: all check demo install clean bench check-asan check-valgrind check-variant \
+.PHONY: all check demo install clean bench check-asan check-valgrind check-variant check-oldest-libclang \
 	fuzz fuzz-smoke fuzz-regress fuzz-build fuzz-bins
 all: ftlint
 
@@ -126,6 +126,15 @@ check-valgrind:
 	@$(MAKE) --no-print-directory FTL_INNER=1 BUILD=build-valgrind FTL_VARIANT=valgrind \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer" check-variant
 
+# The whole suite built against the oldest libclang ftlint supports (14, Debian's
+# libclang-14-dev), in build-llvm14/: findings must not depend on the libclang version.
+OLDEST_LLVM := 14
+check-oldest-libclang:
+	@command -v llvm-config-$(OLDEST_LLVM) >/dev/null || \
+		{ echo "check-oldest-libclang: llvm-config-$(OLDEST_LLVM) is missing (scripts/install-deps.sh installs it)"; exit 2; }
+	@$(MAKE) --no-print-directory FTL_INNER=1 BUILD=build-llvm$(OLDEST_LLVM) FTL_VARIANT=oldest \
+		LLVM_CONFIG=llvm-config-$(OLDEST_LLVM) check-variant
+
 # The body of check-asan and check-valgrind (run with BUILD and FTL_VARIANT set): the suites,
 # SUITE_JOBS at a time, each with the time it took.
 check-variant: $(BUILD)/ftlint $(TESTS)
@@ -143,8 +152,10 @@ else ifeq ($(FTL_VARIANT),valgrind)
 	for f in $(VG_LOGS)/check_* $(VG_LOGS)/ftlint.*; do [ -s "$$f" ] || continue; \
 		c=$(VG_LOGS)/cmd.$${f##*.}; echo "== $$f"; [ -f "$$c" ] && cat "$$c"; cat "$$f"; bad=1; done; \
 	if [ -n "$${bad:-}" ]; then echo "valgrind reports above"; fail=1; fi; exit $$fail
+else ifeq ($(FTL_VARIANT),oldest)
+	@env FTLINT=$(abspath $(BUILD)/ftlint) tests/run-suites.sh $(SUITE_JOBS) $(SUITE_ORDER)
 else
-	$(error check-variant is run by check-asan and check-valgrind)
+	$(error check-variant is run by check-asan, check-valgrind and check-oldest-libclang)
 endif
 
 # ---- libFuzzer targets (tests/fuzz/fuzz_*.c; tests/fuzz/run.sh runs them) ------------------------
@@ -198,6 +209,6 @@ install: ftlint
 	install -m 644 man/ftlint.1 $(DESTDIR)$(PREFIX)/share/man/man1/ftlint.1
 
 clean:
-	rm -rf $(BUILD) build-asan build-valgrind build-fuzz ftlint
+	rm -rf $(BUILD) build-asan build-valgrind build-fuzz build-llvm14 ftlint
 
 endif

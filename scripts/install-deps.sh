@@ -11,6 +11,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # Prefer the newest libclang Debian ships; fall back to the distribution default (14+).
 LLVM_PKGS_NEW="libclang-19-dev llvm-19-dev clang-19 libclang-rt-19-dev"
 LLVM_PKGS_OLD="libclang-dev llvm-dev clang libclang-rt-dev"
+# The oldest libclang ftlint supports, for make check-oldest-libclang (when Debian has it).
+OLDEST_PKGS="libclang-14-dev llvm-14-dev"
 PKGS="libcjson-dev check pkg-config python3-dev python3 python3-jsonschema make gcc patch git valgrind pre-commit time binutils"
 
 # The SARIF Multitool, pinned; tests/check_report.c runs the platform binary directly.
@@ -30,6 +32,8 @@ if [ "${1:-}" = "--check" ]; then
         exit 1
     fi
     # shellcheck disable=SC2086 # the lists are meant to split into words
+    if apt-cache show libclang-14-dev >/dev/null 2>&1; then PKGS="$PKGS $OLDEST_PKGS"; fi
+    # shellcheck disable=SC2086
     m=$(missing $PKGS $LLVM_PKGS_NEW)
     [ -z "$m" ] && exit 0
     # Accept an older libclang if the newest is absent but a complete older set is installed.
@@ -45,6 +49,7 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 if ! apt-cache show libclang-19-dev >/dev/null 2>&1; then LLVM="$LLVM_PKGS_OLD"; else LLVM="$LLVM_PKGS_NEW"; fi
+if apt-cache show libclang-14-dev >/dev/null 2>&1; then LLVM="$LLVM $OLDEST_PKGS"; fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $PKGS $LLVM
 

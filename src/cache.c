@@ -291,9 +291,8 @@ static bool probe_finds_nothing(CXIndex index, const ftl_strv *args, const char 
                                 strcmp(from, "/") == 0 ? "" : "/");
     struct CXUnsavedFile u = {probe, text, (unsigned long)strlen(text)};
     CXTranslationUnit tu = NULL;
-    enum CXErrorCode ec = clang_parseTranslationUnit2(index, probe, (const char *const *)args->v,
-                                                      (int)args->n, &u, 1,
-                                                      CXTranslationUnit_KeepGoing, &tu);
+    enum CXErrorCode ec = ftl_parse_argv(index, false, probe, args, &u, 1,
+                                         CXTranslationUnit_KeepGoing, &tu);
     found_scan fs = {ec != CXError_Success || !tu};   /* cannot tell: not provably missing */
     if (tu) {
         clang_getInclusions(tu, on_probe_inclusion, &fs);

@@ -235,8 +235,9 @@ static bool lock_functions(const loader *L, const cJSON *v)
                     goto next;
                 }
             } else if (strcmp(f->string, "object_arg") == 0) {
-                if (!cJSON_IsNumber(f) || f->valuedouble != (double)(int)f->valuedouble ||
-                    f->valueint < -1 || f->valueint > 64) {
+                /* The range first: converting a double outside int's range is undefined. */
+                if (!cJSON_IsNumber(f) || !(f->valuedouble >= -1 && f->valuedouble <= 64) ||
+                    f->valuedouble != (double)(int)f->valuedouble) {
                     fail(L, k, "\"object_arg\": expected the index of the locked object's argument "
                                "(0 for the first), or -1 for none");
                     goto next;

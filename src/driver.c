@@ -149,6 +149,14 @@ void ftl_run_analysis(const ftl_config *cfg, ftl_run *run)
     /* --timeout forks a child per file: from a single thread, so that no other thread can hold
      * a lock the child inherits. */
     unsigned jobs = cfg->timeout ? 1 : cfg->jobs ? cfg->jobs : ftl_online_cpus();
+    /* A libclang that changes the process's directory for a database entry's
+     * -working-directory would pull it from under the other threads (pch.h). */
+    if (jobs > 1 && cfg->compdb && ftl_libclang_changes_cwd()) {
+        if (cfg->verbose)
+            fprintf(stderr, "ftlint: this libclang changes the working directory for each "
+                            "compilation database entry: analysing one file at a time\n");
+        jobs = 1;
+    }
     ftl_analyze_files(cfg, &run->list.files, jobs,
                       cfg->no_pch ? NULL : a.pch, a.cache, run->files, per);
     accel_close(&a, run);

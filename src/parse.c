@@ -192,10 +192,7 @@ static CXTranslationUnit parse_text(CXIndex index, const ftl_config *cfg, const 
     };
     unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
     CXTranslationUnit tu = NULL;
-    *ec = cmd ? clang_parseTranslationUnit2FullArgv(index, name, (const char *const *)args.v,
-                                                   (int)args.n, unsaved, 2, opts, &tu)
-              : clang_parseTranslationUnit2(index, path, (const char *const *)args.v, (int)args.n,
-                                            unsaved, 2, opts, &tu);
+    *ec = ftl_parse_argv(index, cmd != NULL, cmd ? name : path, &args, unsaved, 2, opts, &tu);
     ftl_strv_free(&args);
     if (*ec != CXError_Success && tu) {
         clang_disposeTranslationUnit(tu);
@@ -295,12 +292,8 @@ void ftl_analyze_file_in(const ftl_worker *w, const ftl_config *cfg, const char 
     if (w->pch)
         ec = ftl_pch_parse(w->pch, w->index, cmd != NULL, name, &args, PRELUDE_PATH,
                            ftl_prelude_text, unsaved, 2, opts, &tu, &pch_used);
-    else if (cmd)
-        ec = clang_parseTranslationUnit2FullArgv(w->index, name, (const char *const *)args.v,
-                                                 (int)args.n, unsaved, 2, opts, &tu);
     else
-        ec = clang_parseTranslationUnit2(w->index, path, (const char *const *)args.v,
-                                         (int)args.n, unsaved, 2, opts, &tu);
+        ec = ftl_parse_argv(w->index, cmd != NULL, cmd ? name : path, &args, unsaved, 2, opts, &tu);
     if (ec != CXError_Success || !tu) {
         res->status = FTL_FILE_FAILED;
         res->reason = ftl_xstrdup(error_text(ec));

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -374,15 +375,59 @@ done:
 
 /* ---- building and loading ------------------------------------------------------------------- */
 
-static enum CXErrorCode parse(CXIndex index, bool full_argv, const char *path,
-                              const ftl_strv *args, struct CXUnsavedFile *unsaved,
-                              unsigned nunsaved, unsigned options, CXTranslationUnit *tu)
+enum CXErrorCode ftl_parse_argv(CXIndex index, bool full_argv, const char *path,
+                                const ftl_strv *args, struct CXUnsavedFile *unsaved,
+                                unsigned nunsaved, unsigned options, CXTranslationUnit *tu)
 {
     const char *const *v = (const char *const *)args->v;
-    return full_argv ? clang_parseTranslationUnit2FullArgv(index, path, v, (int)args->n, unsaved,
-                                                           nunsaved, options, tu)
-                     : clang_parseTranslationUnit2(index, path, v, (int)args->n, unsaved,
-                                                   nunsaved, options, tu);
+    char *before = getcwd(NULL, 0);
+    enum CXErrorCode ec =
+        full_argv ? clang_parseTranslationUnit2FullArgv(index, path, v, (int)args->n, unsaved,
+                                                        nunsaved, options, tu)
+                  : clang_parseTranslationUnit2(index, path, v, (int)args->n, unsaved, nunsaved,
+                                                options, tu);
+    if (before) {
+        char *after = getcwd(NULL, 0);
+        if (!after || strcmp(after, before) != 0) {
+            if (chdir(before) != 0)
+                fprintf(stderr, "ftlint: libclang changed the working directory and it cannot be "
+                                "restored: %s\n", strerror(errno));
+        }
+        free(after);
+        free(before);
+    }
+    return ec;
+}
+
+bool ftl_libclang_changes_cwd(void)
+{
+    static const char probe_text[] = "int ftlint_probe;\n";
+    char *before = getcwd(NULL, 0);
+    if (!before)
+        return false;
+    bool changes = false;
+    CXIndex index = clang_createIndex(0, 0);
+    ftl_strv args = {0};
+    ftl_strv_push(&args, "-working-directory=/");
+    struct CXUnsavedFile u = {"/ftlint-virtual/cwd-probe.c", probe_text, sizeof probe_text - 1};
+    CXTranslationUnit tu = NULL;
+    /* Called directly, not through ftl_parse_argv: that one would hide the change. */
+    clang_parseTranslationUnit2(index, u.Filename, (const char *const *)args.v, (int)args.n, &u, 1,
+                                0, &tu);
+    char *after = getcwd(NULL, 0);
+    if (!after || strcmp(after, before) != 0) {
+        changes = true;
+        if (chdir(before) != 0)
+            fprintf(stderr, "ftlint: libclang changed the working directory and it cannot be "
+                            "restored: %s\n", strerror(errno));
+    }
+    if (tu)
+        clang_disposeTranslationUnit(tu);
+    clang_disposeIndex(index);
+    ftl_strv_free(&args);
+    free(after);
+    free(before);
+    return changes;
 }
 
 /* Builds KEY.pch and KEY.json from the prelude parsed as a header with bargs. */
@@ -397,7 +442,7 @@ static bool build(ftl_pch *p, const char *key, CXIndex index, bool full_argv,
     bool ok = false;
     /* Incomplete: a prefix of a translation unit, as `clang -emit-pch` builds it. */
     unsigned o = options | CXTranslationUnit_ForSerialization | CXTranslationUnit_Incomplete;
-    enum CXErrorCode ec = parse(index, full_argv, prelude_path, bargs, &u, 1, o, &tu);
+    enum CXErrorCode ec = ftl_parse_argv(index, full_argv, prelude_path, bargs, &u, 1, o, &tu);
     if (ec != CXError_Success || !tu)
         goto done;
     unsigned nd = clang_getNumDiagnostics(tu);
@@ -554,7 +599,7 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, bool full_argv, const 
             }
             ftl_strv_push(&cargs, args->v[i]);
         }
-        enum CXErrorCode ec = parse(index, full_argv, path, &cargs, unsaved, nunsaved, options,
+        enum CXErrorCode ec = ftl_parse_argv(index, full_argv, path, &cargs, unsaved, nunsaved, options,
                                     tu);
         ftl_strv_free(&cargs);
         free(file);
@@ -582,7 +627,7 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, bool full_argv, const 
     pthread_mutex_lock(&p->lock);
     p->stats.plain++;
     pthread_mutex_unlock(&p->lock);
-    return parse(index, full_argv, path, args, unsaved, nunsaved, options, tu);
+    return ftl_parse_argv(index, full_argv, path, args, unsaved, nunsaved, options, tu);
 }
 
 bool ftl_pch_ref_current(ftl_pch *p, const ftl_pch_ref *ref)

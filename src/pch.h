@@ -44,6 +44,19 @@ enum CXErrorCode ftl_pch_parse(ftl_pch *p, CXIndex index, bool full_argv, const 
                                unsigned nunsaved, unsigned options, CXTranslationUnit *tu,
                                ftl_pch_ref *used);
 
+/* Every parse ftlint makes goes through here: clang_parseTranslationUnit2, or with full_argv
+ * clang_parseTranslationUnit2FullArgv (args[0] is the compiler). libclang 14 (at least) carries
+ * out -working-directory with a chdir of the whole process and leaves it there; the caller's
+ * working directory is put back after the parse, so that relative paths (the user's files,
+ * --fix writes) keep their meaning. Parses running on several threads at once are not protected
+ * by this: the driver uses one worker when ftl_libclang_changes_cwd says so. */
+enum CXErrorCode ftl_parse_argv(CXIndex index, bool full_argv, const char *path,
+                                const ftl_strv *args, struct CXUnsavedFile *unsaved,
+                                unsigned nunsaved, unsigned options, CXTranslationUnit *tu);
+/* True when this libclang changes the process's working directory for -working-directory (one
+ * tiny parse, no headers; the directory is put back). */
+bool ftl_libclang_changes_cwd(void);
+
 /* True when the headers behind ref are unchanged on disk (its manifest is read and checked
  * once per run). Used to validate cached results computed with that PCH. */
 bool ftl_pch_ref_current(ftl_pch *p, const ftl_pch_ref *ref);

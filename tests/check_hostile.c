@@ -351,6 +351,10 @@ START_TEST(config_wrong_types)
         {"{\"lock_functions\": {\"lock\": \"a\"}}", "lock_functions"},
         {"{\"lock_functions\": [{\"lock\": 1, \"unlock\": \"u\"}]}", "lock_functions"},
         {"{\"lock_functions\": [{\"lock\": \"l\", \"unlock\": \"u\", \"object_arg\": \"0\"}]}", "object_arg"},
+        /* Found by fuzz_config: a number beyond int's range was converted before the check. */
+        {"{\"lock_functions\": [{\"lock\": \"l\", \"unlock\": \"u\", \"object_arg\": 6e29}]}", "object_arg"},
+        {"{\"lock_functions\": [{\"lock\": \"l\", \"unlock\": \"u\", \"object_arg\": 65}]}", "object_arg"},
+        {"{\"lock_functions\": [{\"lock\": \"l\", \"unlock\": \"u\", \"object_arg\": 0.5}]}", "object_arg"},
         {"{\"fresh_functions\": \"new_dict\"}", "fresh_functions"},
         {"[]", ".ftlint.json"},
         {"{\"select\": [\"FT001\"], \"unknown_key\": 1}", "unknown_key"},
