@@ -146,7 +146,7 @@ ifeq ($(FTL_VARIANT),asan)
 else ifeq ($(FTL_VARIANT),valgrind)
 	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
 	@fail=0; env FTLINT=$(abspath tests/valgrind-ftlint.sh) FTL_VG_BIN=$(abspath $(BUILD)/ftlint) \
-		FTL_VG_LOGS=$(VG_LOGS) FTL_VG_OPTS="$(VG_OPTS)" CK_TIMEOUT_MULTIPLIER=30 \
+		FTL_VG_LOGS=$(VG_LOGS) FTL_VG_OPTS="$(VG_OPTS)" CK_TIMEOUT_MULTIPLIER=30 FTL_TEST_SCALE=10 \
 		SUITE_WRAPPER="valgrind $(VG_OPTS) --log-file=$(VG_LOGS)/%q{FTL_SUITE}.%p" \
 		tests/run-suites.sh $(SUITE_JOBS) $(SUITE_ORDER) || fail=1; \
 	for f in $(VG_LOGS)/check_* $(VG_LOGS)/ftlint.*; do [ -s "$$f" ] || continue; \
