@@ -154,6 +154,26 @@ static bool project_field(CXCursor field)
     return !cpython && !clang_Location_isInSystemHeader(clang_getCursorLocation(field));
 }
 
+/* Where the argument starting at text[from] ends: the ',' or ';' at its own level, the ')' or
+ * ']' that closes its call, or a line end without a continuation (len when none comes first). */
+static size_t argument_end(const char *text, size_t from, size_t len)
+{
+    int depth = 0;
+    size_t e = from;
+    for (; e < len; e++) {
+        char ch = text[e];
+        if (ch == '(' || ch == '[')
+            depth++;
+        else if ((ch == ')' || ch == ']') && depth-- == 0)
+            break;
+        else if ((ch == ',' || ch == ';') && depth == 0)
+            break;
+        else if (ch == '\n' && (e == 0 || text[e - 1] != '\\'))
+            break;
+    }
+    return e;
+}
+
 /* The argument as spelled in the project's macro definition when the call comes from one:
  * from the argument's spelling location to the end of the expression. Caller frees; NULL when
  * the argument is not inside a macro body. */
@@ -170,21 +190,7 @@ static char *macro_spelled_arg(ftl_ctx *ctx, CXCursor arg)
     const char *text = clang_getFileContents(ftl_ctx_tu(ctx), sf, &len);
     if (!text || so >= len)
         return NULL;
-    /* Up to the ',' or ')' that ends the argument, across line continuations. */
-    int depth = 0;
-    size_t e = so;
-    for (; e < len; e++) {
-        char ch = text[e];
-        if (ch == '(' || ch == '[')
-            depth++;
-        else if ((ch == ')' || ch == ']') && depth-- == 0)
-            break;
-        else if ((ch == ',' || ch == ';') && depth == 0)
-            break;
-        else if (ch == '\n' && (e == 0 || text[e - 1] != '\\'))
-            break;
-    }
-    return squeeze(text + so, e - so);
+    return squeeze(text + so, argument_end(text, so, len) - so);
 }
 
 /* The first argument of the call to `callee` in the project macro that the call at `call` comes
@@ -232,17 +238,7 @@ static char *macro_body_arg(ftl_ctx *ctx, CXCursor call, const char *callee)
     }
     if (at == SIZE_MAX)
         return NULL;
-    int depth = 0;
-    size_t e = at;
-    for (; e < de; e++) {
-        char ch = text[e];
-        if (ch == '(' || ch == '[')
-            depth++;
-        else if ((ch == ')' || ch == ']') && depth-- == 0)
-            break;
-        else if (ch == ',' && depth == 0)
-            break;
-    }
+    size_t e = argument_end(text, at, de);
     return e < de ? squeeze(text + at, e - at) : NULL;
 }
 
