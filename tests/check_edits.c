@@ -346,6 +346,7 @@ int main(void)
     tcase_add_test(tc, ob_mutex_pairs);
     tcase_add_test(tc, mod_gil_insertions);
     nftw("fixtures", collect, 16, FTW_PHYS);
+    tu_sample(&fixture_files);
     tcase_add_loop_test(tc, edits_well_formed, 0, (int)fixture_files.n);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

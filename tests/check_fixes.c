@@ -26,11 +26,6 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char *slurp(const char *path)
 {
     size_t len;
@@ -323,7 +318,7 @@ static char *diagnostics(const char *dir, const char *src, bool gil, int *status
             ftl_strv_push(&lines, kind + 2);
     }
     if (lines.n)
-        qsort(lines.v, lines.n, sizeof *lines.v, cmp_str);
+        qsort(lines.v, lines.n, sizeof *lines.v, tu_cmp_str);
     ftl_buf b = {0};
     ftl_buf_puts(&b, "");
     for (size_t i = 0; i < lines.n; i++)
@@ -454,6 +449,7 @@ END_TEST
 int main(void)
 {
     nftw("fixtures", collect, 16, FTW_PHYS);
+    tu_sample(&pairs);
     Suite *s = suite_create("fixes");
     TCase *tc = tcase_create("fixes");
     tcase_set_timeout(tc, 120);

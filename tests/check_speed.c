@@ -31,11 +31,6 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The configuration the fixture runner uses: every rule, the discovered Python headers, and
  * the extra arguments of an "ftlint-args:" line. */
 static void config_for(ftl_config *cfg, const char *text)
@@ -977,8 +972,7 @@ int main(void)
     nftw("fixtures", collect, 16, FTW_PHYS);
     nftw("tests/data/speed", collect, 16, FTW_PHYS);
     nftw("examples", collect, 16, FTW_PHYS);
-    if (sources.n)
-        qsort(sources.v, sources.n, sizeof *sources.v, cmp_str);
+    tu_sample(&sources);
     if (!mkdtemp(pch_dir)) {
         perror("mkdtemp");
         return 1;

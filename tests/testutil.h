@@ -98,6 +98,34 @@ static inline int run_cmd(const char *cmd, char **out, int merge)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static inline int tu_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* make check-valgrind sets FTL_TEST_SCALE (10): memcheck runs libclang some 50 times slower.
+ * A test that repeats one check over every fixture then takes every FTL_TEST_SCALE-th one (the
+ * same code paths, fewer inputs: memcheck looks for memory errors, which make check and
+ * check-asan also catch on every input). Sorts v first (the same inputs whatever order the
+ * directory gives), keeps v[0], v[k], v[2k]... and frees the others. */
+static inline void tu_sample(ftl_strv *v)
+{
+    if (v->n > 1)
+        qsort(v->v, v->n, sizeof *v->v, tu_cmp_str);
+    const char *s = getenv("FTL_TEST_SCALE");
+    long k = s ? strtol(s, NULL, 10) : 1;
+    if (k <= 1)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (i % (size_t)k == 0)
+            v->v[kept++] = v->v[i];
+        else
+            free(v->v[i]);
+    }
+    v->n = kept;
+}
+
 /* One expected finding. */
 typedef struct expect {
     unsigned line;
