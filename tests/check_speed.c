@@ -18,6 +18,10 @@
 #include <unistd.h>
 
 static ftl_strv sources;         /* fixtures and test data analysed with and without a PCH */
+/* The tree the whole-run tests analyse: every fixture, the demo and the speed data; under
+ * FTL_TEST_SCALE (make check-valgrind) the speed data and one fixture directory. */
+static bool scaled;
+static const char *tree = "fixtures examples tests/data/speed";
 static char pch_dir[] = "/tmp/ftlint-check-speed-XXXXXX";
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -498,7 +502,7 @@ END_TEST
 
 START_TEST(jobs_output_identical)
 {
-    const char *paths = "fixtures examples tests/data/speed";
+    const char *paths = tree;
     char *cmd = ftl_xasprintf("./ftlint --no-cache --color never -j 1 %s", paths);
     char *one = shell_out(cmd);
     free(cmd);
@@ -595,15 +599,17 @@ static bool all_reused(const char *out)
 
 START_TEST(cache_warm_run_identical_and_parses_nothing)
 {
-    char *out = shell_out(
-        "d=$(mktemp -d) && "
-        "./ftlint --no-cache --color never fixtures examples tests/data/speed > $d/plain 2>&1; "
-        "./ftlint --cache-dir $d/c --color never fixtures examples tests/data/speed > $d/cold 2>&1; "
-        "./ftlint --cache-dir $d/c --color never fixtures examples tests/data/speed > $d/warm 2>&1; "
+    char *cmd = ftl_xasprintf(
+        "d=$(mktemp -d) && P='%s' && "
+        "./ftlint --no-cache --color never $P > $d/plain 2>&1; "
+        "./ftlint --cache-dir $d/c --color never $P > $d/cold 2>&1; "
+        "./ftlint --cache-dir $d/c --color never $P > $d/warm 2>&1; "
         "cmp $d/plain $d/cold && cmp $d/plain $d/warm && echo SAME; "
-        "./ftlint --cache-dir $d/c -v fixtures examples tests/data/speed 2>&1 >/dev/null | "
+        "./ftlint --cache-dir $d/c -v $P 2>&1 >/dev/null | "
         "grep '^ftlint: cache\\|^ftlint: precompiled'; "
-        "test -f $d/c/CACHEDIR.TAG && test -f $d/c/.gitignore && echo MARKED; rm -rf $d");
+        "test -f $d/c/CACHEDIR.TAG && test -f $d/c/.gitignore && echo MARKED; rm -rf $d", tree);
+    char *out = shell_out(cmd);
+    free(cmd);
     ck_assert_msg(strstr(out, "SAME\n") != NULL, "cached output differs:\n%s", out);
     ck_assert_msg(all_reused(out), "%s", out);
     ck_assert_msg(strstr(out, "ftlint: precompiled") == NULL, "a warm run parsed:\n%s", out);
@@ -637,8 +643,8 @@ END_TEST
  * same. */
 START_TEST(cache_corruption_survived)
 {
-    char *out = shell_out(
-        "d=$(mktemp -d) && P='fixtures examples tests/data/speed' && "
+    char *cmd = ftl_xasprintf(
+        "d=$(mktemp -d) && P='%s' && "
         "./ftlint --cache-dir $d/c --color never $P > $d/first 2>&1; "
         "set -- $(ls $d/c/results/*/*.json | sort); echo ENTRIES $#; "
         "head -c 100 $1 > $d/t && mv $d/t $1; "
@@ -649,7 +655,9 @@ START_TEST(cache_corruption_survived)
         "./ftlint --cache-dir $d/c --color never $P > $d/second 2>&1; "
         "cmp $d/first $d/second && echo SAME; "
         "./ftlint --cache-dir $d/c -v $P 2>&1 >/dev/null | grep '^ftlint: cache'; "
-        "grep -c '\"format\":\"ftlint-cache-2\"' $1 $2 $3 $4 $5 | grep -c ':1$'; rm -rf $d");
+        "grep -c '\"format\":\"ftlint-cache-2\"' $1 $2 $3 $4 $5 | grep -c ':1$'; rm -rf $d", tree);
+    char *out = shell_out(cmd);
+    free(cmd);
     unsigned entries = 0;
     const char *e = strstr(out, "ENTRIES ");
     ck_assert_msg(e && sscanf(e, "ENTRIES %u", &entries) == 1 && entries >= 5, "%s", out);
@@ -758,14 +766,16 @@ END_TEST
 /* The shards' finding lines add up to the unsharded run's, each file in exactly one shard. */
 START_TEST(shards_add_up)
 {
-    char *out = shell_out(
-        "d=$(mktemp -d) && P='--ignore FT007,FT008 fixtures examples tests/data/speed' && "
+    char *cmd = ftl_xasprintf(
+        "d=$(mktemp -d) && P='--ignore FT007,FT008 %s' && "
         "./ftlint --no-cache -q $P | sort > $d/all; "
         "for n in 2 3 5; do rm -f $d/parts; k=1; while [ $k -le $n ]; do "
         "./ftlint --no-cache -q --shard $k/$n $P >> $d/parts; k=$((k+1)); done; "
         "sort -u $d/parts | cmp - $d/all && echo SAME$n; done; "
         "./ftlint --no-cache --shard 2/2 $P 2>&1 | grep -c 'skipping'; "
-        "./ftlint --no-cache --shard 1/2 $P 2>&1 | grep -c 'skipping'; rm -rf $d");
+        "./ftlint --no-cache --shard 1/2 $P 2>&1 | grep -c 'skipping'; rm -rf $d", tree);
+    char *out = shell_out(cmd);
+    free(cmd);
     ck_assert_msg(strstr(out, "SAME2\nSAME3\nSAME5\n0\n1\n") != NULL, "%s", out);
     free(out);
 }
@@ -775,8 +785,8 @@ END_TEST
  * nothing and prints exactly what one run prints. */
 START_TEST(shard_caches_combine)
 {
-    char *out = shell_out(
-        "d=$(mktemp -d) && P='--ignore FT007,FT008 fixtures examples tests/data/speed' && "
+    char *cmd = ftl_xasprintf(
+        "d=$(mktemp -d) && P='--ignore FT007,FT008 %s' && "
         "./ftlint -q --cache-dir $d/c1 --shard 1/2 $P > /dev/null 2>&1; "
         "./ftlint -q --cache-dir $d/c2 --shard 2/2 $P > /dev/null 2>&1; "
         "mkdir $d/all && cp -r $d/c1/. $d/c2/. $d/all/ && "
@@ -784,7 +794,9 @@ START_TEST(shard_caches_combine)
         "./ftlint --no-cache --color never $P > $d/plain 2>&1; "
         "cmp $d/combined $d/plain && echo SAME; "
         "./ftlint --cache-dir $d/all -v $P 2>&1 >/dev/null | grep '^ftlint: cache' | "
-        "sed 's/.*: //'; rm -rf $d");
+        "sed 's/.*: //'; rm -rf $d", tree);
+    char *out = shell_out(cmd);
+    free(cmd);
     ck_assert_msg(strncmp(out, "SAME\n", 5) == 0 && all_reused(out), "%s", out);
     free(out);
 }
@@ -884,7 +896,7 @@ START_TEST(merge_equals_unsharded_run)
     cfg.enabled[ftl_rule_lookup("FT007")] = false;   /* whole-run rules: no --shard */
     cfg.enabled[ftl_rule_lookup("FT008")] = false;
     ftl_strv_push(&cfg.paths, "tests/data/speed");
-    ftl_strv_push(&cfg.paths, "fixtures");
+    ftl_strv_push(&cfg.paths, scaled ? "fixtures/dict-next" : "fixtures");
     ftl_run whole;
     run_with(&cfg, 0, 0, &whole);
     ck_assert_uint_ge(whole.findings.n, 10);
@@ -934,8 +946,10 @@ START_TEST(merge_equals_unsharded_run)
     /* The command: same output as one run, same exit status. */
     char *cmd = ftl_xasprintf("./ftlint merge --color never%s; echo rc=$?", names.s);
     char *got = shell_out(cmd);
-    char *want = shell_out("./ftlint --no-cache --color never --ignore FT007,FT008 "
-                           "tests/data/speed fixtures; echo rc=$?");
+    free(cmd);
+    cmd = ftl_xasprintf("./ftlint --no-cache --color never --ignore FT007,FT008 "
+                        "tests/data/speed %s; echo rc=$?", scaled ? "fixtures/dict-next" : "fixtures");
+    char *want = shell_out(cmd);
     ck_assert_str_eq(got, want);
     free(cmd);
     free(got);
@@ -973,6 +987,10 @@ int main(void)
     nftw("tests/data/speed", collect, 16, FTW_PHYS);
     nftw("examples", collect, 16, FTW_PHYS);
     tu_sample(&sources);
+    const char *scale = getenv("FTL_TEST_SCALE");
+    scaled = scale && strtol(scale, NULL, 10) > 1;
+    if (scaled)
+        tree = "tests/data/speed fixtures/dict-next";
     if (!mkdtemp(pch_dir)) {
         perror("mkdtemp");
         return 1;
