@@ -139,12 +139,12 @@ check-oldest-libclang:
 # SUITE_JOBS at a time, each with the time it took.
 check-variant: $(BUILD)/ftlint $(TESTS)
 ifeq ($(FTL_VARIANT),asan)
-	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS) && chmod 1777 $(SAN_LOGS)   # a test runs ftlint as nobody
 	@fail=0; env FTLINT=$(abspath $(BUILD)/ftlint) $(SAN_ENV) \
 		tests/run-suites.sh $(SUITE_JOBS) $(SUITE_ORDER) || fail=1; \
 	if [ -n "$$(ls -A $(SAN_LOGS))" ]; then cat $(SAN_LOGS)/*; echo "sanitizer reports above"; fail=1; fi; exit $$fail
 else ifeq ($(FTL_VARIANT),valgrind)
-	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
+	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS) && chmod 1777 $(VG_LOGS)   # a test runs ftlint as nobody
 	@fail=0; env FTLINT=$(abspath tests/valgrind-ftlint.sh) FTL_VG_BIN=$(abspath $(BUILD)/ftlint) \
 		FTL_VG_LOGS=$(VG_LOGS) FTL_VG_OPTS="$(VG_OPTS)" CK_TIMEOUT_MULTIPLIER=30 FTL_TEST_SCALE=10 \
 		SUITE_WRAPPER="valgrind $(VG_OPTS) --log-file=$(VG_LOGS)/%q{FTL_SUITE}.%p" \
