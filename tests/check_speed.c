@@ -709,13 +709,17 @@ START_TEST(cache_notices_headers_that_appear)
 END_TEST
 
 /* A different ftlint build (here: the same binary with one more byte) never reuses entries;
- * different rules use different entries. */
+ * different rules use different entries. Under make check-valgrind ./ftlint is a script running
+ * the binary FTL_VG_BIN names: the copy is of that binary, run the same way. */
 START_TEST(cache_keyed_on_build_and_rules)
 {
     char *out = shell_out(
-        "d=$(mktemp -d) && cp ./ftlint $d/other && printf x >> $d/other && "
+        "d=$(mktemp -d) && B=./ftlint && if [ -n \"${FTL_VG_BIN:-}\" ]; then B=$FTL_VG_BIN; fi && "
+        "cp \"$B\" $d/other && printf x >> $d/other && "
+        "if [ -n \"${FTL_VG_BIN:-}\" ]; then O=\"env FTL_VG_BIN=$d/other ./ftlint\"; "
+        "else O=$d/other; fi; "
         "./ftlint --cache-dir $d/c -q tests/data/speed/proj > /dev/null 2>&1; "
-        "$d/other --cache-dir $d/c -v tests/data/speed/proj 2>&1 | grep '^ftlint: cache'; "
+        "$O --cache-dir $d/c -v tests/data/speed/proj 2>&1 | grep '^ftlint: cache'; "
         "./ftlint --cache-dir $d/c -v --select FT003 tests/data/speed/proj 2>&1 | "
         "grep '^ftlint: cache\\|findings;'; rm -rf $d");
     ck_assert_msg(strstr(out, ": 0 of 6 results reused, 6 invalid entries replaced\n") != NULL,
