@@ -31,32 +31,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void config_for(ftl_config *cfg, const char *text)
-{
-    memset(cfg, 0, sizeof *cfg);
-    cfg->gil_disabled = true;
-    cfg->enabled = ftl_xcalloc(ftl_nrules, sizeof *cfg->enabled);
-    for (size_t i = 0; i < ftl_nrules; i++)
-        cfg->enabled[i] = true;
-    cfg->python_include = ftl_find_python_include();
-    const char *a = strstr(text, "ftlint-args:");
-    if (!a)
-        return;
-    a += strlen("ftlint-args:");
-    const char *end = strchr(a, '\n');
-    char *line = ftl_xstrndup(a, end ? (size_t)(end - a) : strlen(a));
-    char *save = NULL;
-    for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        if (strcmp(t, "*/") == 0)
-            break;
-        if (strcmp(t, "-UPy_GIL_DISABLED") == 0)
-            cfg->gil_disabled = false;
-        else
-            ftl_strv_push(&cfg->clang_args, t);
-    }
-    free(line);
-}
-
 /* Compares findings of `path` (one file) with its expectations; returns a description of the
  * differences (caller frees) or NULL when they match. */
 static char *compare(const char *path, const expect *ex, size_t nex, const ftl_findings *fs)
@@ -97,7 +71,7 @@ START_TEST(fixture)
     size_t nex;
     expect *ex = parse_expectations(text, &nex);
     ftl_config cfg;
-    config_for(&cfg, text);
+    tu_fixture_config(&cfg, text);
     CXIndex index = clang_createIndex(1, 0);
     ftl_findings fs = {0};
     ftl_file_result res;

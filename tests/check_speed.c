@@ -35,34 +35,6 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
     return 0;
 }
 
-/* The configuration the fixture runner uses: every rule, the discovered Python headers, and
- * the extra arguments of an "ftlint-args:" line. */
-static void config_for(ftl_config *cfg, const char *text)
-{
-    memset(cfg, 0, sizeof *cfg);
-    cfg->gil_disabled = true;
-    cfg->enabled = ftl_xcalloc(ftl_nrules, sizeof *cfg->enabled);
-    for (size_t i = 0; i < ftl_nrules; i++)
-        cfg->enabled[i] = true;
-    cfg->python_include = ftl_find_python_include();
-    const char *a = strstr(text, "ftlint-args:");
-    if (!a)
-        return;
-    a += strlen("ftlint-args:");
-    const char *end = strchr(a, '\n');
-    char *line = ftl_xstrndup(a, end ? (size_t)(end - a) : strlen(a));
-    char *save = NULL;
-    for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        if (strcmp(t, "*/") == 0)
-            break;
-        if (strcmp(t, "-UPy_GIL_DISABLED") == 0)
-            cfg->gil_disabled = false;
-        else
-            ftl_strv_push(&cfg->clang_args, t);
-    }
-    free(line);
-}
-
 static void config_free(ftl_config *cfg)
 {
     free(cfg->enabled);
@@ -208,7 +180,7 @@ START_TEST(pch_gives_identical_results)
     char *text = ftl_read_file(path, &len);
     ck_assert_ptr_nonnull(text);
     ftl_config cfg;
-    config_for(&cfg, text);
+    tu_fixture_config(&cfg, text);
     CXIndex index = clang_createIndex(1, 0);
     ftl_hashmemo *memo = ftl_hashmemo_new();
     char *err = NULL;
@@ -241,8 +213,8 @@ START_TEST(pch_keyed_on_arguments)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     const char *path = "tests/data/speed/limited_api.c";
     ftl_config a, b;
-    config_for(&a, "");
-    config_for(&b, "");
+    tu_fixture_config(&a, "");
+    tu_fixture_config(&b, "");
     ftl_strv_push(&b.clang_args, "-DPy_DEBUG=1");
     CXIndex index = clang_createIndex(1, 0);
     ftl_hashmemo *memo = ftl_hashmemo_new();
@@ -330,7 +302,7 @@ START_TEST(pch_corruption_survived)
     char dir[] = "/tmp/ftlint-check-pchbad-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     ftl_config cfg;
-    config_for(&cfg, "");
+    tu_fixture_config(&cfg, "");
     const char *path = "tests/data/speed/limited_api.c";
     CXIndex index = clang_createIndex(1, 0);
     ftl_worker plain = {index, NULL, NULL};
@@ -894,7 +866,7 @@ static void run_with(ftl_config *cfg, unsigned k, unsigned n, ftl_run *run)
 START_TEST(merge_equals_unsharded_run)
 {
     ftl_config cfg;
-    config_for(&cfg, "");
+    tu_fixture_config(&cfg, "");
     cfg.no_cache = true;
     cfg.quiet = true;
     cfg.enabled[ftl_rule_lookup("FT007")] = false;   /* whole-run rules: no --shard */

@@ -12,6 +12,7 @@
 
 #include "ftlint.h"
 #include "util.h"
+#include "pyinclude.h"
 
 /* True for the bytes of a path word: a "./ftlint" or ".../ftlint" followed or preceded by
  * one of these is part of a longer name ("ftlint-test", "x./ftlint"). */
@@ -124,6 +125,35 @@ static inline void tu_sample(ftl_strv *v)
             free(v->v[i]);
     }
     v->n = kept;
+}
+
+/* The configuration the fixture runner uses: every rule, the discovered Python headers, and
+ * the extra arguments of an "ftlint-args:" line of the fixture's text (caller releases the
+ * members it allocates: enabled, python_include, clang_args). */
+static inline void tu_fixture_config(ftl_config *cfg, const char *text)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->gil_disabled = true;
+    cfg->enabled = ftl_xcalloc(ftl_nrules, sizeof *cfg->enabled);
+    for (size_t i = 0; i < ftl_nrules; i++)
+        cfg->enabled[i] = true;
+    cfg->python_include = ftl_find_python_include();
+    const char *a = strstr(text, "ftlint-args:");
+    if (!a)
+        return;
+    a += strlen("ftlint-args:");
+    const char *end = strchr(a, '\n');
+    char *line = ftl_xstrndup(a, end ? (size_t)(end - a) : strlen(a));
+    char *save = NULL;
+    for (char *t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        if (strcmp(t, "*/") == 0)
+            break;
+        if (strcmp(t, "-UPy_GIL_DISABLED") == 0)
+            cfg->gil_disabled = false;
+        else
+            ftl_strv_push(&cfg->clang_args, t);
+    }
+    free(line);
 }
 
 /* One expected finding. */
