@@ -375,6 +375,18 @@ done:
 
 /* ---- building and loading ------------------------------------------------------------------- */
 
+/* Puts the working directory back to `before` when it is elsewhere; true when it was. */
+static bool restore_cwd(const char *before)
+{
+    char *now = getcwd(NULL, 0);
+    bool moved = !now || strcmp(now, before) != 0;
+    free(now);
+    if (moved && chdir(before) != 0)
+        fprintf(stderr, "ftlint: libclang changed the working directory and it cannot be "
+                        "restored: %s\n", strerror(errno));
+    return moved;
+}
+
 enum CXErrorCode ftl_parse_argv(CXIndex index, bool full_argv, const char *path,
                                 const ftl_strv *args, struct CXUnsavedFile *unsaved,
                                 unsigned nunsaved, unsigned options, CXTranslationUnit *tu)
@@ -387,13 +399,7 @@ enum CXErrorCode ftl_parse_argv(CXIndex index, bool full_argv, const char *path,
                   : clang_parseTranslationUnit2(index, path, v, (int)args->n, unsaved, nunsaved,
                                                 options, tu);
     if (before) {
-        char *after = getcwd(NULL, 0);
-        if (!after || strcmp(after, before) != 0) {
-            if (chdir(before) != 0)
-                fprintf(stderr, "ftlint: libclang changed the working directory and it cannot be "
-                                "restored: %s\n", strerror(errno));
-        }
-        free(after);
+        restore_cwd(before);
         free(before);
     }
     return ec;
@@ -405,7 +411,6 @@ bool ftl_libclang_changes_cwd(void)
     char *before = getcwd(NULL, 0);
     if (!before)
         return false;
-    bool changes = false;
     CXIndex index = clang_createIndex(0, 0);
     ftl_strv args = {0};
     ftl_strv_push(&args, "-working-directory=/");
@@ -414,18 +419,11 @@ bool ftl_libclang_changes_cwd(void)
     /* Called directly, not through ftl_parse_argv: that one would hide the change. */
     clang_parseTranslationUnit2(index, u.Filename, (const char *const *)args.v, (int)args.n, &u, 1,
                                 0, &tu);
-    char *after = getcwd(NULL, 0);
-    if (!after || strcmp(after, before) != 0) {
-        changes = true;
-        if (chdir(before) != 0)
-            fprintf(stderr, "ftlint: libclang changed the working directory and it cannot be "
-                            "restored: %s\n", strerror(errno));
-    }
+    bool changes = restore_cwd(before);
     if (tu)
         clang_disposeTranslationUnit(tu);
     clang_disposeIndex(index);
     ftl_strv_free(&args);
-    free(after);
     free(before);
     return changes;
 }

@@ -127,8 +127,10 @@ bool ftl_finding_from_json(const cJSON *o, ftl_finding *f)
         !ftl_json_get_uint(o, "end_line", &f->end_line) || !ftl_json_get_uint(o, "end_col", &f->end_col) ||
         !ftl_json_get_uint(o, "offset", &f->offset) || !ftl_json_get_uint(o, "end_offset", &f->end_offset))
         goto fail;
-    if (!ftl_json_get_str(o, "path", false, &f->path) || !ftl_json_get_str(o, "key", false, &f->key) ||
-        !ftl_json_get_str(o, "message", false, &f->message) || !ftl_json_get_str(o, "help", true, &f->help) ||
+    if (!ftl_json_get_str(o, "path", false, &f->path) ||
+        !ftl_json_get_str(o, "key", false, &f->key) ||
+        !ftl_json_get_str(o, "message", false, &f->message) ||
+        !ftl_json_get_str(o, "help", true, &f->help) ||
         !ftl_json_get_str(o, "function", true, &f->function) ||
         !ftl_json_get_str(o, "unless_serial", true, &f->unless_serial))
         goto fail;
